@@ -1,0 +1,82 @@
+// npm run bench:gateway — drives the upstream fixture directly and through the gateway (default policy, SQLite
+// events, JSON logs) at a fixed rate, interleaving rounds so both see the same machine, and prints the added latency.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quantile, runFixedRate, type LoadResult } from './load.ts';
+
+const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
+const rate = Number(args.get('rate') ?? 1000);
+const seconds = Number(args.get('seconds') ?? 5);
+const rounds = Number(args.get('rounds') ?? 3);
+const root = join(import.meta.dirname, '..');
+
+function start(command: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    const onData = (data: Buffer): void => {
+      seen += data.toString();
+      if (ready.test(seen)) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        resolve(child);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (data: Buffer) => (seen += data.toString()));
+    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}: ${seen.slice(-2000)}`)));
+  });
+}
+
+const prompt = 'Summarise the following customer note for the support team. '.repeat(17).slice(0, 1024);
+const body = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: prompt }] });
+const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
+const upstreamPort = 19_000 + Math.floor(Math.random() * 500);
+const gatewayPort = upstreamPort + 1000;
+const upstream = await start(['--import', 'tsx', 'test/fixtures/upstream-cli.ts', '--port', String(upstreamPort)], {}, /listening|http:\/\//);
+const gateway = await start(['bin/bulwark.js', 'serve', '--port', String(gatewayPort)], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, /listening/);
+
+const run = (port: number): Promise<LoadResult> => runFixedRate({ origin: `http://127.0.0.1:${port}`, path: '/v1/chat/completions', body, rate, seconds, connections: 64 });
+try {
+  await run(upstreamPort);
+  await run(gatewayPort); // warm-up: JIT, connection pools
+  const direct: number[] = [];
+  const proxied: number[] = [];
+  let errors = 0;
+  let achieved = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    const a = await run(upstreamPort);
+    const b = await run(gatewayPort);
+    direct.push(...a.latencies);
+    proxied.push(...b.latencies);
+    errors += a.errors + b.errors;
+    achieved += (b.latencies.length / b.durationMs) * 1000;
+  }
+  const summary = {
+    bench: 'gateway',
+    promptBytes: Buffer.byteLength(prompt),
+    targetRate: rate,
+    gatewayRequestsPerSecond: Math.round(achieved / rounds),
+    samples: { direct: direct.length, gateway: proxied.length },
+    errors,
+    directMs: { p50: quantile(direct, 0.5), p99: quantile(direct, 0.99) },
+    gatewayMs: { p50: quantile(proxied, 0.5), p99: quantile(proxied, 0.99) },
+    addedMs: { p50: quantile(proxied, 0.5) - quantile(direct, 0.5), p99: quantile(proxied, 0.99) - quantile(direct, 0.99) },
+    goal: { addedP50Ms: 1, addedP99Ms: 3 },
+  };
+  const f = (value: number): string => value.toFixed(3);
+  console.log(`gateway bench: 1 KB prompt, default policy, ${rate} req/s target, ${rounds} x ${seconds}s rounds interleaved`);
+  console.log(`  gateway throughput   ${summary.gatewayRequestsPerSecond} req/s (errors ${errors})`);
+  console.log(`  direct   p50 ${f(summary.directMs.p50)} ms  p99 ${f(summary.directMs.p99)} ms`);
+  console.log(`  gateway  p50 ${f(summary.gatewayMs.p50)} ms  p99 ${f(summary.gatewayMs.p99)} ms`);
+  console.log(`  added    p50 ${f(summary.addedMs.p50)} ms  p99 ${f(summary.addedMs.p99)} ms   (goal <= 1 ms / <= 3 ms)`);
+  console.log(JSON.stringify(summary));
+} finally {
+  gateway.kill('SIGTERM');
+  upstream.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,71 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.ts';
+import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
+import { scanCommand } from './commands/scan.ts';
+import { serveCommand } from './commands/serve.ts';
+import { exitCodes, processIo, type CliIo } from './io.ts';
+
+/** Parses argv, runs one command, and returns its exit code (the only place exit codes are decided). */
+export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let code: number = exitCodes.ok;
+  const program = new Command('bulwark')
+    .description('Bulwark: a security gateway for generative-AI inference')
+    .version('0.1.0')
+    .option('--data-dir <dir>', 'directory for all local state (default: $BULWARK_DATA_DIR or ./.bulwark)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+  const dataDir = (): string | undefined => program.opts<{ dataDir?: string }>().dataDir;
+
+  program
+    .command('serve')
+    .description('run the gateway (embedded SQLite, default policy unless --config)')
+    .option('-c, --config <file>', 'YAML config file (default: $BULWARK_CONFIG, else environment defaults)')
+    .option('-p, --port <n>', 'port to listen on (default 8700)')
+    .option('-H, --host <host>', 'address to bind (default 127.0.0.1)')
+    .action(async (options: { config?: string; port?: string; host?: string }) => {
+      code = await serveCommand({ ...options, ...optional('dataDir', dataDir()) }, io);
+    });
+
+  program
+    .command('scan')
+    .description('scan TEXT (or stdin with "-") with the policy; exit 1 when it would be blocked')
+    .argument('<text>', 'text to scan, or - for stdin')
+    .option('--json', 'print the full result as JSON')
+    .option('--output', 'scan the text as a model response instead of a prompt')
+    .option('-c, --config <file>', 'YAML config file')
+    .action(async (text: string, options: { json?: boolean; output?: boolean; config?: string }) => {
+      code = await scanCommand(text, { ...options, ...optional('dataDir', dataDir()) }, io);
+    });
+
+  const config = program.command('config').description('work with configuration files');
+  config
+    .command('check')
+    .description('validate a config file (schema and scanner settings) without starting anything')
+    .argument('<file>')
+    .action((file: string) => {
+      code = configCheckCommand(file, io);
+    });
+  config
+    .command('schema')
+    .description('print the JSON Schema of the config file')
+    .action(() => {
+      code = configSchemaCommand(io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    if (error instanceof ConfigError) {
+      io.stderr(`bulwark: invalid configuration\n${error.message}\n`);
+      return exitCodes.usage;
+    }
+    io.stderr(`bulwark: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodes.usage;
+  }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}

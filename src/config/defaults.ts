@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import type { Config } from './schema.ts';
+
+type ConfigInput = z.input<typeof Config>;
+
+/** The policy used when a config does not define one: blocks invisible instructions and oversized input. */
+export const defaultPolicy: NonNullable<ConfigInput['policy']> = {
+  name: 'default',
+  description: 'Blocks prompts that carry invisible instructions or exceed size limits; flags the same in responses.',
+  scanners: [
+    {
+      id: 'hidden-characters',
+      scanner: 'text/hidden-characters',
+      phases: ['request'],
+      action: 'block',
+    },
+    {
+      id: 'hidden-characters-response',
+      scanner: 'text/hidden-characters',
+      phases: ['response', 'response-stream'],
+      action: 'flag',
+    },
+    {
+      id: 'size-limits',
+      scanner: 'limits/size',
+      phases: ['request'],
+      action: 'block',
+    },
+  ],
+};
+
+/** Builds the zero-config setup from OPENAI_* and ANTHROPIC_* environment variables. */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigInput {
+  const providers: NonNullable<ConfigInput['providers']> = [];
+  const routes: NonNullable<ConfigInput['routes']> = [];
+  const openaiBase = env.OPENAI_BASE_URL?.replace(/\/+$/, '') || 'https://api.openai.com/v1';
+  const official = /^https:\/\/api\.openai\.com\b/.test(openaiBase);
+  providers.push({
+    id: 'openai',
+    type: official ? 'openai' : 'openai-compatible',
+    baseUrl: openaiBase,
+    ...(env.OPENAI_API_KEY ? { apiKey: { env: 'OPENAI_API_KEY' } } : {}),
+  });
+  if (env.ANTHROPIC_BASE_URL || env.ANTHROPIC_API_KEY) {
+    providers.push({
+      id: 'anthropic',
+      type: 'anthropic',
+      baseUrl: env.ANTHROPIC_BASE_URL?.replace(/\/+$/, '') || 'https://api.anthropic.com',
+      ...(env.ANTHROPIC_API_KEY ? { apiKey: { env: 'ANTHROPIC_API_KEY' } } : {}),
+    });
+    routes.push({ match: 'claude*', providers: ['anthropic'] });
+  }
+  routes.push({ match: '*', providers: ['openai'] });
+  return { providers, routes, policy: defaultPolicy };
+}

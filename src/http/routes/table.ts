@@ -1,0 +1,61 @@
+import { handleChat } from '../../proxy/chat.ts';
+import { handleEmbeddings } from '../../proxy/embeddings.ts';
+import { listModels } from '../../proxy/models.ts';
+import { parseScanRequest, scanText } from '../../proxy/scan.ts';
+import type { RouteDefinition } from './types.ts';
+
+/** Every route the gateway serves; one explicit table, no registration by side effect. */
+export const routeTable: readonly RouteDefinition[] = [
+  {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    name: 'openai.chat',
+    format: 'openai',
+    handle: async (context) => handleChat(context.gateway, { format: 'openai', route: 'openai.chat', body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/messages',
+    name: 'anthropic.messages',
+    format: 'anthropic',
+    handle: async (context) => handleChat(context.gateway, { format: 'anthropic', route: 'anthropic.messages', body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/embeddings',
+    name: 'openai.embeddings',
+    format: 'openai',
+    handle: async (context) => handleEmbeddings(context.gateway, { body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/models',
+    name: 'openai.models',
+    format: 'openai',
+    handle: (context) => context.sink.json(200, listModels(context.gateway)),
+  },
+  {
+    method: 'POST',
+    path: '/v1/scan',
+    name: 'scan',
+    format: 'openai',
+    handle: async (context) => {
+      const request = parseScanRequest(await context.readBody());
+      context.sink.json(200, await scanText(context.gateway, request, { requestId: context.requestId, route: 'scan' }));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/healthz',
+    name: 'healthz',
+    format: 'openai',
+    handle: (context) => context.sink.json(200, { status: 'ok' }),
+  },
+  {
+    method: 'GET',
+    path: '/readyz',
+    name: 'readyz',
+    format: 'openai',
+    handle: (context) => (context.isReady() ? context.sink.json(200, { status: 'ready' }) : context.sink.json(503, { status: 'draining' })),
+  },
+];

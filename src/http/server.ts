@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { BulwarkError } from '../errors/bulwark-error.ts';
+import { renderError, renderStreamError, toBulwarkError } from '../errors/render.ts';
+import type { Gateway } from '../proxy/gateway.ts';
+import type { WireFormat } from '../wire/types.ts';
+import { readJsonBody } from './body.ts';
+import { routeTable } from './routes/table.ts';
+import type { RouteDefinition } from './routes/types.ts';
+import { createHttpSink } from './sink.ts';
+
+/** The HTTP face of a gateway, with draining shutdown. */
+export interface GatewayServer {
+  server: Server;
+  listen(port: number, host: string): Promise<{ port: number; host: string }>;
+  /** Stops accepting, lets in-flight requests and streams finish (up to the grace period), then closes. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the server; routes come from the route table. */
+export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefinition[] = routeTable): GatewayServer {
+  const byKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  const paths = new Set(routes.map((route) => route.path));
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const incoming = request.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, '')}`;
+    const path = (request.url ?? '/').split('?', 1)[0]!;
+    const route = byKey.get(`${request.method} ${path}`);
+    const format: WireFormat = route?.format ?? (path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
+    const sink = createHttpSink(response, { 'x-request-id': requestId });
+    const controller = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+    inFlight.add(response);
+    response.on('close', () => inFlight.delete(response));
+    try {
+      if (!route) {
+        if (paths.has(path)) throw new BulwarkError('BULWARK_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}.`);
+        throw new BulwarkError('BULWARK_NOT_FOUND', `No route ${request.method} ${path.slice(0, 200)}.`);
+      }
+      if (draining && route.name !== 'healthz' && route.name !== 'readyz') throw new BulwarkError('BULWARK_SHUTTING_DOWN', 'The gateway is shutting down; retry on another instance.');
+      await route.handle({
+        gateway,
+        request,
+        requestId,
+        signal: controller.signal,
+        sink,
+        readBody: () => readJsonBody(request, gateway.config.server.bodyLimitBytes),
+        isReady: () => !draining,
+      });
+    } catch (error) {
+      const known = toBulwarkError(error, requestId);
+      if (!(error instanceof BulwarkError)) gateway.logger.error({ err: error, requestId, route: route?.name }, 'unhandled error');
+      if (response.destroyed || response.writableEnded) return;
+      if (response.headersSent) {
+        response.end(renderStreamError(known, format, requestId));
+        return;
+      }
+      const rendered = renderError(known, format, requestId);
+      sink.json(rendered.status, rendered.body, known.status === 413 ? { connection: 'close' } : {});
+    }
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      gateway.logger.error({ err: error }, 'request handler failed');
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.end();
+    });
+  });
+  server.on('clientError', (error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    gateway.logger.debug({ code: (error as NodeJS.ErrnoException).code }, 'client error');
+  });
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve({ host, port: typeof address === 'object' && address ? address.port : port });
+        });
+      });
+    },
+    async shutdown(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.ts';
+import { createGatewayServer } from './http/server.ts';
+import { createGateway, type Gateway } from './proxy/gateway.ts';
+import { createSqliteEventStore } from './store/sqlite-event-store.ts';
+import { createLogger } from './telemetry/logger.ts';
+
+export interface StartOptions {
+  config: Config;
+  dataDir: string;
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A running gateway: where it listens and how to stop it. */
+export interface RunningGateway {
+  url: string;
+  port: number;
+  gateway: Gateway;
+  /** Drains in-flight requests and streams, flushes events, releases everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Resolves the data directory the same way for every command. */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.BULWARK_DATA_DIR ?? '.bulwark');
+}
+
+/** Opens the store, builds the gateway and listens. */
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
+  mkdirSync(options.dataDir, { recursive: true });
+  const store = createSqliteEventStore({ path: join(options.dataDir, 'events.db'), flushIntervalMs: config.storage.flushIntervalMs, logger });
+  let gateway: Gateway;
+  try {
+    gateway = createGateway({ config, logger, store, dataDir: options.dataDir, env: options.env ?? process.env });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const server = createGatewayServer(gateway);
+  const host = options.host ?? config.server.host;
+  const { port } = await server.listen(options.port ?? config.server.port, host);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    gateway,
+    close(graceMs = config.server.shutdownGraceMs) {
+      closing ??= (async () => {
+        await server.shutdown(graceMs);
+        await gateway.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Action } from '../config/schema.ts';
+import type { InstanceRun } from '../scanners/runner.ts';
+import type { Finding, ScanSegment, SpanEdit } from '../scanners/types.ts';
+
+/** The policy's verdict, strongest first. */
+export type Decision = 'block' | 'redact' | 'flag' | 'allow';
+
+const strength: Record<Decision, number> = { allow: 0, flag: 1, redact: 2, block: 3 };
+
+/** A finding the policy acted on, with the action it chose. */
+export interface DecidedFinding extends Finding {
+  instance: string;
+  scanner: string;
+  origin: string;
+  action: Action;
+}
+
+/** Why the decision is what it is; `explain` turns it into words. */
+export interface Verdict {
+  decision: Decision;
+  findings: DecidedFinding[];
+  /** Redactions to apply, in policy order, overlaps removed. */
+  edits: SpanEdit[];
+  /** Instances that failed and the consequence their onError chose. */
+  failures: { instance: string; scanner: string; status: string; error: string; consequence: 'block' | 'allow' }[];
+}
+
+/** Maps scanner results to a decision; scanners detect, this decides. */
+export function decide(runs: readonly InstanceRun[], segments: readonly ScanSegment[]): Verdict {
+  const originOf = new Map(segments.map((segment) => [segment.id, segment.origin]));
+  let decision: Decision = 'allow';
+  const findings: DecidedFinding[] = [];
+  const edits: SpanEdit[] = [];
+  const failures: Verdict['failures'] = [];
+  for (const run of runs) {
+    const settings = run.slot.settings;
+    if (run.status !== 'ok' || !run.result) {
+      failures.push({ instance: settings.id, scanner: run.slot.definition.id, status: run.status, error: run.error ?? 'unknown', consequence: settings.onError });
+      if (settings.onError === 'block') decision = 'block';
+      continue;
+    }
+    const redactSegments = new Set<string>();
+    for (const finding of run.result.findings) {
+      if (finding.score < settings.threshold) continue;
+      const origin = originOf.get(finding.segmentId) ?? 'user';
+      const action = settings.originActions[origin as keyof typeof settings.originActions] ?? settings.action;
+      findings.push({ ...finding, instance: settings.id, scanner: run.slot.definition.id, origin, action });
+      if (action === 'redact') redactSegments.add(finding.segmentId);
+      const effect: Decision = action === 'log' ? 'allow' : action;
+      if (strength[effect] > strength[decision]) decision = effect;
+    }
+    for (const edit of run.result.edits ?? []) if (redactSegments.has(edit.segmentId)) edits.push(edit);
+  }
+  // A redaction with nothing to replace would silently pass the content: treat it as a block.
+  if (decision === 'redact' && edits.length === 0) decision = 'block';
+  return { decision, findings, edits: removeOverlaps(edits), failures };
+}
+
+/** Keeps the first edit (policy order) where two overlap, so results do not depend on timing. */
+function removeOverlaps(edits: SpanEdit[]): SpanEdit[] {
+  const kept: SpanEdit[] = [];
+  for (const edit of edits) {
+    const clash = kept.some((other) => other.segmentId === edit.segmentId && edit.start < other.end && other.start < edit.end);
+    if (!clash) kept.push(edit);
+  }
+  return kept;
+}
+
+/** Applies edits to one text; edits must belong to this segment and not overlap. */
+export function applyEdits(text: string, edits: readonly SpanEdit[]): string {
+  const ordered = [...edits].sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const edit of ordered) out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
+  return out;
+}
+
+/** One line per reason, for logs, CLI output and error messages. */
+export function explain(verdict: Verdict, policyName: string): string {
+  const lines = [`policy "${policyName}" decided ${verdict.decision}`];
+  for (const failure of verdict.failures) lines.push(`- ${failure.instance} (${failure.scanner}) ${failure.status}: ${failure.error}; onError=${failure.consequence}`);
+  for (const finding of verdict.findings) lines.push(`- ${finding.instance}: ${finding.ruleId} in ${finding.origin} segment ${finding.segmentId} [${finding.span[0]},${finding.span[1]}) score ${finding.score.toFixed(2)} -> ${finding.action}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,129 @@
+import { BulwarkError } from '../errors/bulwark-error.ts';
+import type { UpstreamResult } from '../providers/upstream-client.ts';
+import type { WireFormat } from '../wire/types.ts';
+import { blockedError } from './blocked.ts';
+import { dialects, type Dialect } from './dialects.ts';
+import { applyEditsToBody } from './edits.ts';
+import { EventDraft } from './event-draft.ts';
+import type { Gateway } from './gateway.ts';
+import { readBodyText } from './read-body.ts';
+import { scanPhase } from './scan-phase.ts';
+import type { ResponseSink } from './sink.ts';
+import { relayStream } from './streaming/relay.ts';
+import { upstreamError } from './upstream-errors.ts';
+import { usageOf } from './usage.ts';
+
+export interface ChatCall {
+  format: WireFormat;
+  route: string;
+  body: Record<string, unknown>;
+  requestId: string;
+  /** Aborts when the client disconnects. */
+  signal: AbortSignal;
+  sink: ResponseSink;
+}
+
+/** THE request flow for chat routes in either format: validate, scan, call upstream, scan the answer, record. */
+export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void> {
+  const client = dialects[call.format];
+  const validation = client.validate(call.body);
+  if (!validation.ok) {
+    const first = validation.issues[0];
+    throw new BulwarkError('BULWARK_INVALID_REQUEST', validation.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { param: first?.path ?? null });
+  }
+  const body = call.body;
+  const model = String(body.model);
+  const stream = body.stream === true;
+  const route = gateway.resolveRoute(model);
+  if (!route) throw new BulwarkError('BULWARK_UNKNOWN_MODEL', `The model "${model}" is not served by this gateway; no route matches it.`, { param: 'model' });
+
+  const draft = new EventDraft(call.requestId, call.route, gateway.config.policy.name, gateway.config.storage.content);
+  draft.model = model;
+  draft.streamed = stream;
+  const state = new Map<string, unknown>();
+  const policy = gateway.config.policy.name;
+
+  // 1. Scan every segment of the request, whatever its origin.
+  const requestSegments = client.requestSegments(body);
+  const request = await scanPhase(gateway, 'request', requestSegments, draft, state);
+  if (request.verdict.decision === 'redact' && !applyEditsToBody(body, requestSegments, request.verdict.edits)) request.verdict.decision = 'block';
+  if (request.verdict.decision === 'block') {
+    const error = blockedError(request.verdict, { policy, eventId: draft.id, phase: 'request' });
+    gateway.record(draft.finish('block', error.status));
+    throw error;
+  }
+
+  // 2. Call the upstream, translating the body for whichever provider the route tries.
+  const result = await gateway.upstream.call(route, {
+    operation: 'chat',
+    model,
+    stream,
+    signal: call.signal,
+    requestId: call.requestId,
+    body: (format, upstreamModel) => upstreamBody(client, body, format, upstreamModel, stream),
+  });
+  if (!result.ok) return failUpstream(gateway, draft, result);
+  draft.provider = result.provider.id;
+  draft.upstreamLatencyMs = Math.round(result.latencyMs * 1000) / 1000;
+
+  // 3. Scan the answer before any of it reaches the client.
+  if (stream) {
+    const outcome = await relayStream(gateway, { client, upstreamFormat: result.format, upstream: result.body, sink: call.sink, draft, state, model, signal: call.signal, requestVerdict: request.verdict.decision });
+    gateway.record(draft.finish(outcome.decision, outcome.status));
+    return;
+  }
+  const text = await readBodyText(result.body, gateway.config.server.bodyLimitBytes * 8);
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    const error = new BulwarkError('BULWARK_UPSTREAM_ERROR', 'Upstream returned a body that is not JSON.', { details: { eventId: draft.id, provider: result.provider.id } });
+    draft.error = error.message;
+    gateway.record(draft.finish('error', error.status));
+    throw error;
+  }
+  const usage = usageOf(result.format, parsed);
+  draft.inputTokens = usage.inputTokens;
+  draft.outputTokens = usage.outputTokens;
+  let out: Record<string, unknown> | string = text;
+  let clientBody = parsed;
+  if (result.format !== client.format) {
+    clientBody = client.fromCanonicalResponse(dialects[result.format].toCanonicalResponse(parsed));
+    out = clientBody;
+  }
+  const responseSegments = client.responseSegments(clientBody);
+  const response = await scanPhase(gateway, 'response', responseSegments, draft, state);
+  if (response.verdict.decision === 'redact') {
+    if (applyEditsToBody(clientBody, responseSegments, response.verdict.edits)) out = clientBody;
+    else response.verdict.decision = 'block';
+  }
+  if (response.verdict.decision === 'block') {
+    const error = blockedError(response.verdict, { policy, eventId: draft.id, phase: 'response' });
+    gateway.record(draft.finish('block', error.status));
+    throw error;
+  }
+  call.sink.json(200, out, { 'x-bulwark-event-id': draft.id });
+  gateway.record(draft.finish(strongest(request.verdict.decision, response.verdict.decision), 200));
+}
+
+function upstreamBody(client: Dialect, body: Record<string, unknown>, target: WireFormat, model: string, stream: boolean): Record<string, unknown> {
+  if (target === client.format) return { ...body, model };
+  const translated = dialects[target].fromCanonicalRequest({ ...client.toCanonicalRequest(body), model });
+  if (stream && target === 'openai') translated.stream_options = { include_usage: true };
+  return translated;
+}
+
+function failUpstream(gateway: Gateway, draft: EventDraft, result: Extract<UpstreamResult, { ok: false }>): never {
+  const error = upstreamError(result, draft.id);
+  draft.provider = result.provider ?? null;
+  draft.error = `${result.kind}: ${result.message}`;
+  gateway.record(draft.finish('error', error.status));
+  throw error;
+}
+
+const order = ['allow', 'flag', 'redact', 'block'] as const;
+
+/** The event's decision is the strongest of its phases. */
+export function strongest(...decisions: (typeof order)[number][]): (typeof order)[number] {
+  return decisions.reduce((best, next) => (order.indexOf(next) > order.indexOf(best) ? next : best), 'allow');
+}

@@ -1,0 +1,117 @@
+import type { Readable } from 'node:stream';
+import { BulwarkError } from '../../errors/bulwark-error.ts';
+import { renderStreamError } from '../../errors/render.ts';
+import type { Decision } from '../../policy/decide.ts';
+import { createSseParser } from '../../wire/sse.ts';
+import type { StreamEvent, WireFormat } from '../../wire/types.ts';
+import { blockedError } from '../blocked.ts';
+import { strongest } from '../chat.ts';
+import { dialects, type Dialect } from '../dialects.ts';
+import type { EventDraft } from '../event-draft.ts';
+import type { Gateway } from '../gateway.ts';
+import { scanPhase } from '../scan-phase.ts';
+import type { ResponseSink } from '../sink.ts';
+import { StreamGuard } from './stream-guard.ts';
+
+export interface RelayOptions {
+  client: Dialect;
+  upstreamFormat: WireFormat;
+  upstream: Readable;
+  sink: ResponseSink;
+  draft: EventDraft;
+  state: Map<string, unknown>;
+  model: string;
+  signal: AbortSignal;
+  requestVerdict: Decision;
+}
+
+interface PendingFrame {
+  frame: string;
+  /** Characters of answer text up to and including this frame. */
+  textEnd: number;
+}
+
+/** Relays an upstream SSE stream to the client, translated if needed, releasing text only after it is scanned. */
+export async function relayStream(gateway: Gateway, options: RelayOptions): Promise<{ decision: Decision | 'error'; status: number }> {
+  const { client, upstream, sink, draft } = options;
+  const policy = gateway.config.policy.name;
+  const same = client.format === options.upstreamFormat;
+  const decoder = dialects[options.upstreamFormat].createDecoder();
+  const encoder = same ? null : client.createEncoder({ id: draft.id, model: options.model, includeUsage: true });
+  const guard = new StreamGuard(gateway, draft.requestId, options.state);
+  const pending: PendingFrame[] = [];
+  const textDecoder = new TextDecoder();
+  let decision: Decision = options.requestVerdict;
+  let failure: BulwarkError | null = null;
+
+  const absorb = (events: StreamEvent[], raw: string | null): void => {
+    for (const item of events) {
+      if (item.type === 'text_delta') guard.append(item.text);
+      else if (item.type === 'tool_call_delta') guard.append(item.argumentsDelta);
+      else if (item.type === 'stop' && item.usage) {
+        draft.inputTokens = item.usage.inputTokens;
+        draft.outputTokens = item.usage.outputTokens;
+      } else if (item.type === 'start' && item.inputTokens !== undefined) draft.inputTokens = item.inputTokens;
+    }
+    const frame = same ? (raw ?? '') : events.map((item) => encoder!.encode(item)).join('');
+    if (frame) pending.push({ frame, textEnd: guard.text.length });
+  };
+  // Comments and keep-alives are forwarded too when the formats match, so passthrough stays byte-faithful.
+  const parser = createSseParser((event) => absorb(decoder.push(event.event, event.data), event.raw), { onOther: (raw) => absorb([], same ? raw : null) });
+
+  const release = async (upTo: number): Promise<void> => {
+    let out = '';
+    while (pending.length > 0 && pending[0]!.textEnd <= upTo) out += pending.shift()!.frame;
+    guard.markReleased(upTo);
+    if (out && !sink.closed) await sink.write(out);
+  };
+
+  sink.startStream(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-bulwark-event-id': draft.id });
+  try {
+    for await (const chunk of upstream) {
+      parser.feed(textDecoder.decode(chunk as Buffer, { stream: true }));
+      const verdict = await guard.scan();
+      if (verdict === 'block') break;
+      if (verdict === 'flag') decision = strongest(decision, 'flag');
+      await release(guard.safeEnd(false));
+      if (sink.closed || options.signal.aborted) break;
+    }
+    if (!sink.closed && !options.signal.aborted && (await guard.scan()) !== 'block') {
+      parser.feed(textDecoder.decode());
+      parser.end();
+      // An upstream that closed without its terminal event still gets a well-formed ending in translation.
+      if (!same) absorb(decoder.end(), null);
+      await guard.scan();
+    }
+  } catch (error) {
+    failure = error instanceof BulwarkError ? error : new BulwarkError('BULWARK_UPSTREAM_ERROR', `Upstream stream failed: ${error instanceof Error ? error.message : String(error)}`, { details: { eventId: draft.id } });
+    draft.error = failure.message;
+  }
+
+  const streamSummary = guard.summary();
+  draft.addPhase('response-stream', streamSummary.runs, streamSummary.verdict, []);
+  if (sink.closed || (options.signal.aborted && !failure)) {
+    upstream.destroy();
+    draft.error = 'client disconnected';
+    return { decision: 'error', status: 499 };
+  }
+  let blocked = streamSummary.verdict.decision === 'block';
+  if (!blocked && !failure) {
+    // Scanners that only take whole responses run once the stream is complete, before the held-back tail is released.
+    const whole = await scanPhase(gateway, 'response', [{ id: 'stream', role: 'assistant', origin: 'assistant', text: guard.text, path: [], turn: -1 }], draft, options.state);
+    blocked = whole.verdict.decision === 'block' || whole.verdict.decision === 'redact';
+    if (whole.verdict.decision === 'flag') decision = strongest(decision, 'flag');
+    if (blocked) streamSummary.verdict.findings.push(...whole.verdict.findings);
+    if (!gateway.runner.has('response')) draft.setStreamedContent([{ id: 'stream', origin: 'assistant', text: guard.text }], streamSummary.verdict);
+  }
+  if (blocked || failure) {
+    upstream.destroy();
+    const error = failure ?? blockedError(streamSummary.verdict, { policy, eventId: draft.id, phase: 'response' });
+    await sink.write(renderStreamError(error, client.format, draft.requestId));
+    sink.end();
+    return failure ? { decision: 'error', status: error.status } : { decision: 'block', status: 200 };
+  }
+  await release(Number.POSITIVE_INFINITY);
+  sink.end();
+  return { decision: strongest(decision, streamSummary.verdict.decision === 'flag' ? 'flag' : 'allow'), status: 200 };
+}

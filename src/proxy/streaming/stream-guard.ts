@@ -1,0 +1,86 @@
+import { decide, type DecidedFinding, type Verdict } from '../../policy/decide.ts';
+import type { InstanceRun } from '../../scanners/runner.ts';
+import type { ScanSegment } from '../../scanners/types.ts';
+import type { Gateway } from '../gateway.ts';
+import { toScanSegments } from '../segments.ts';
+
+/**
+ * Scans a streamed answer as it grows. Text is released only once it lies more than `holdBack`
+ * characters behind the newest text and has been scanned, so a match split across chunks is
+ * seen whole before any of it leaves.
+ */
+export class StreamGuard {
+  text = '';
+  #scannedTo = 0;
+  #released = 0;
+  readonly #seen = new Set<string>();
+  readonly findings: DecidedFinding[] = [];
+  readonly #runs = new Map<string, InstanceRun>();
+  readonly #failures: Verdict['failures'] = [];
+  readonly holdBack: number;
+  readonly #active: boolean;
+
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly requestId: string,
+    private readonly state: Map<string, unknown>,
+  ) {
+    this.#active = gateway.runner.has('response-stream');
+    this.holdBack = this.#active ? gateway.config.server.streamHoldBackChars : 0;
+  }
+
+  append(delta: string): void {
+    this.text += delta;
+  }
+
+  /** How far (in characters of text) frames may be released now. */
+  safeEnd(final: boolean): number {
+    return final ? this.text.length : Math.max(0, this.text.length - this.holdBack);
+  }
+
+  markReleased(upTo: number): void {
+    this.#released = Math.max(this.#released, upTo);
+  }
+
+  /** Scans the unreleased text (plus overlap); returns 'block' when the policy stops the stream. */
+  async scan(): Promise<'block' | 'flag' | 'allow'> {
+    if (!this.#active || this.text.length === this.#scannedTo) return 'allow';
+    const start = Math.max(0, this.#released - this.holdBack);
+    const [segment] = toScanSegments([{ id: 'stream', role: 'assistant', origin: 'assistant', text: this.text.slice(start), path: [], turn: -1 }]) as [ScanSegment];
+    const runs = await this.gateway.runner.run('response-stream', [segment], { requestId: this.requestId, state: this.state });
+    this.#scannedTo = this.text.length;
+    const verdict = decide(runs, [segment]);
+    this.#accumulate(runs, verdict, start);
+    if (verdict.decision === 'block' || verdict.decision === 'redact') return 'block';
+    return verdict.decision === 'flag' ? 'flag' : 'allow';
+  }
+
+  /** The stream phase's runs and verdict, aggregated over all windows, for the event. */
+  summary(): { runs: InstanceRun[]; verdict: Verdict } {
+    let decision: Verdict['decision'] = 'allow';
+    if (this.findings.some((finding) => finding.action === 'flag')) decision = 'flag';
+    if (this.findings.some((finding) => finding.action === 'block' || finding.action === 'redact') || this.#failures.some((failure) => failure.consequence === 'block')) decision = 'block';
+    return { runs: [...this.#runs.values()], verdict: { decision, findings: this.findings, edits: [], failures: this.#failures } };
+  }
+
+  #accumulate(runs: InstanceRun[], verdict: Verdict, offset: number): void {
+    for (const run of runs) {
+      const previous = this.#runs.get(run.slot.settings.id);
+      const worse = !previous || run.status !== 'ok' || (previous.status === 'ok' && rank(run) > rank(previous));
+      const merged = worse ? run : previous;
+      this.#runs.set(run.slot.settings.id, { ...merged, latencyMs: (previous?.latencyMs ?? 0) + run.latencyMs });
+    }
+    this.#failures.push(...verdict.failures);
+    for (const finding of verdict.findings) {
+      const span: [number, number] = [finding.span[0] + offset, finding.span[1] + offset];
+      const key = `${finding.instance}|${finding.ruleId}|${span[0]}|${span[1]}`;
+      if (this.#seen.has(key)) continue;
+      this.#seen.add(key);
+      this.findings.push({ ...finding, span });
+    }
+  }
+}
+
+function rank(run: InstanceRun): number {
+  return run.result?.outcome === 'fail' ? 2 : run.result?.outcome === 'flag' ? 1 : 0;
+}

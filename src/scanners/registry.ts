@@ -1,0 +1,19 @@
+/**
+ * Every scanner the gateway knows, in one explicit table: adding a scanner means adding a
+ * line here (no side-effect registration, so what ships is what this file lists).
+ */
+import { hiddenCharactersScanner } from './hidden-characters/index.ts';
+import { regexScanner } from './regex/index.ts';
+import { sizeLimitsScanner } from './size-limits/index.ts';
+import { termListScanner } from './term-list/index.ts';
+import type { ScannerDefinition } from './types.ts';
+
+const definitions: readonly ScannerDefinition[] = [termListScanner, regexScanner, hiddenCharactersScanner, sizeLimitsScanner];
+
+/** Scanner definitions by id. */
+export const scannerRegistry: ReadonlyMap<string, ScannerDefinition> = new Map(definitions.map((definition) => [definition.id, definition]));
+
+/** The definition registered under `id`, or undefined. */
+export function getScannerDefinition(id: string): ScannerDefinition | undefined {
+  return scannerRegistry.get(id);
+}

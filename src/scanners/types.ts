@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { CanonicalText } from '../text/types.ts';
+import type { Origin, Role } from '../wire/types.ts';
+
+/** Where in the request flow a scanner runs. */
+export type Phase = 'request' | 'response' | 'response-stream';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** A segment as a scanner sees it: the original text and its canonical view. */
+export interface ScanSegment {
+  id: string;
+  role: Role;
+  origin: Origin;
+  text: string;
+  canonical: CanonicalText;
+}
+
+export interface ScanInput {
+  phase: Phase;
+  segments: readonly ScanSegment[];
+}
+
+export interface ScanContext {
+  requestId: string;
+  /** Fires when the scanner's deadline passes or the request is abandoned. */
+  signal: AbortSignal;
+  /** Request-scoped state shared by the scanners of one request (e.g. a pseudonym vault). */
+  state: Map<string, unknown>;
+}
+
+/** What a scanner saw, where. Spans index the segment's original text, end exclusive. */
+export interface Finding {
+  ruleId: string;
+  message: string;
+  severity: Severity;
+  /** Confidence in [0,1]. */
+  score: number;
+  segmentId: string;
+  span: [number, number];
+  /** A redacted hint of what matched; never the raw sensitive value. */
+  evidence?: string;
+}
+
+/** A replacement of a span of one segment's original text. */
+export interface SpanEdit {
+  segmentId: string;
+  start: number;
+  end: number;
+  replacement: string;
+}
+
+export type Outcome = 'pass' | 'flag' | 'fail';
+
+export interface ScanResult {
+  outcome: Outcome;
+  /** Risk in [0,1], or null when the scanner has no notion of a score. */
+  score: number | null;
+  findings: Finding[];
+  /** Proposed redactions; applied only when the policy decides to redact. */
+  edits?: SpanEdit[];
+}
+
+export interface Scanner {
+  scan(input: ScanInput, context: ScanContext): ScanResult | Promise<ScanResult>;
+}
+
+/** Injected dependencies: never reach for globals. */
+export interface ScannerDeps {
+  logger: Logger;
+  /** Directory for local state (models, indexes). */
+  dataDir: string;
+}
+
+/** A static description of a scanner kind; instances come from `create`. */
+export interface ScannerDefinition<C = unknown> {
+  /** Namespaced, stable id, e.g. "text/term-list". */
+  id: string;
+  description: string;
+  phases: readonly Phase[];
+  /** Config schema with defaults; validated before `create`. */
+  configSchema: z.ZodType<C>;
+  create(config: C, deps: ScannerDeps): Scanner;
+}
+
+/** Helper for building definitions with inferred config types. */
+export function defineScanner<S extends z.ZodType>(
+  definition: Omit<ScannerDefinition<z.output<S>>, 'configSchema'> & { configSchema: S },
+): ScannerDefinition<z.output<S>> {
+  return definition as ScannerDefinition<z.output<S>>;
+}

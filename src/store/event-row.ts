@@ -1,0 +1,116 @@
+import type { FindingRecord, GatewayEvent, ScannerRecord } from './types.ts';
+
+/** The flat SQL shape of one event; named parameters match the column names. */
+export interface EventRow {
+  id: string;
+  request_id: string;
+  time: string;
+  time_ms: number | null;
+  route: string;
+  model: string | null;
+  provider: string | null;
+  policy: string;
+  decision: string;
+  status: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  upstream_latency_ms: number | null;
+  total_latency_ms: number;
+  streamed: number;
+  error: string | null;
+  findings: string;
+  scanners: string;
+  content: string | null;
+}
+
+/** Column list shared by INSERT and SELECT so the two never drift apart. */
+export const EVENT_COLUMNS = [
+  'id', 'request_id', 'time', 'time_ms', 'route', 'model', 'provider', 'policy', 'decision', 'status',
+  'input_tokens', 'output_tokens', 'upstream_latency_ms', 'total_latency_ms', 'streamed', 'error',
+  'findings', 'scanners', 'content',
+] as const;
+
+function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new TypeError(`event.${field} must be a string`);
+  return value;
+}
+
+function requireNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`event.${field} must be a finite number`);
+  return value;
+}
+
+const DECISIONS: ReadonlySet<string> = new Set(['allow', 'flag', 'redact', 'block', 'error']);
+
+function requireDecision(value: unknown): string {
+  if (typeof value !== 'string' || !DECISIONS.has(value)) throw new TypeError('event.decision must be allow, flag, redact, block or error');
+  return value;
+}
+
+function optionalNumber(value: unknown, field: string): number | null {
+  return value === null || value === undefined ? null : requireNumber(value, field);
+}
+
+function optionalString(value: unknown, field: string): string | null {
+  return value === null || value === undefined ? null : requireString(value, field);
+}
+
+/** Parses an ISO time to epoch ms for ordering and `since` filters; null when unparsable. */
+export function timeToMs(time: string): number | null {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * Converts an event to a row, validating types first: a malformed event must fail
+ * here, alone, rather than poison a whole batch inside the write transaction.
+ */
+export function toRow(event: GatewayEvent): EventRow {
+  const time = requireString(event.time, 'time');
+  return {
+    id: requireString(event.id, 'id'),
+    request_id: requireString(event.requestId, 'requestId'),
+    time,
+    time_ms: timeToMs(time),
+    route: requireString(event.route, 'route'),
+    model: optionalString(event.model, 'model'),
+    provider: optionalString(event.provider, 'provider'),
+    policy: requireString(event.policy, 'policy'),
+    decision: requireDecision(event.decision),
+    status: requireNumber(event.status, 'status'),
+    input_tokens: optionalNumber(event.inputTokens, 'inputTokens'),
+    output_tokens: optionalNumber(event.outputTokens, 'outputTokens'),
+    upstream_latency_ms: optionalNumber(event.upstreamLatencyMs, 'upstreamLatencyMs'),
+    total_latency_ms: requireNumber(event.totalLatencyMs, 'totalLatencyMs'),
+    streamed: event.streamed ? 1 : 0,
+    error: optionalString(event.error, 'error'),
+    findings: JSON.stringify(event.findings ?? []),
+    scanners: JSON.stringify(event.scanners ?? []),
+    content: event.content === null || event.content === undefined ? null : JSON.stringify(event.content),
+  };
+}
+
+/** Rebuilds an event from a stored row. */
+export function fromRow(row: EventRow): GatewayEvent {
+  const event: GatewayEvent = {
+    id: row.id,
+    requestId: row.request_id,
+    time: row.time,
+    route: row.route,
+    model: row.model,
+    provider: row.provider,
+    policy: row.policy,
+    decision: row.decision as GatewayEvent['decision'],
+    status: row.status,
+    findings: JSON.parse(row.findings) as FindingRecord[],
+    scanners: JSON.parse(row.scanners) as ScannerRecord[],
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    upstreamLatencyMs: row.upstream_latency_ms,
+    totalLatencyMs: row.total_latency_ms,
+    streamed: row.streamed === 1,
+    content: row.content === null ? null : (JSON.parse(row.content) as GatewayEvent['content']),
+  };
+  if (row.error !== null) event.error = row.error;
+  return event;
+}

@@ -1,0 +1,43 @@
+/**
+ * Entry point of the canonical-text module: one pass that removes and reports hidden
+ * characters, applies NFKC and homoglyph folding with an offset map back to the original,
+ * and decodes embedded encoded runs found in the original.
+ */
+import type { CanonicalText } from './types.ts';
+import { findEncodedRuns, mergeDecodedRuns } from './decoders.ts';
+import { normalizeText } from './normalize-text.ts';
+import { identityMapper } from './offset-map.ts';
+
+/** True when every code unit is ASCII: such text has nothing hidden, to normalise or to fold. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) return false;
+  }
+  return true;
+}
+
+/** Builds the canonical view of `text`; never throws, whatever the string holds. */
+export function canonicalize(text: string): CanonicalText {
+  const original = typeof text === 'string' ? text : String(text ?? '');
+  const decoded = findEncodedRuns(original);
+  if (isAscii(original)) {
+    return { original, text: original, hidden: [], decoded, toOriginal: identityMapper(original.length) };
+  }
+  const normalized = normalizeText(original);
+  let allDecoded = decoded;
+  if (normalized.text !== original) {
+    // Hidden characters or lookalikes can break an encoded run apart; look again in the canonical view.
+    const canonicalRuns = findEncodedRuns(normalized.text).map((run) => {
+      const [start, end] = normalized.toOriginal(run.start, run.end);
+      return { ...run, start, end };
+    });
+    allDecoded = mergeDecodedRuns(decoded, canonicalRuns);
+  }
+  return {
+    original,
+    text: normalized.text,
+    hidden: normalized.hidden,
+    decoded: allDecoded,
+    toOriginal: normalized.toOriginal,
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Rot13 detection: a stretch of words is rot13 when decoding it turns several words into
+ * common English (or prompt-injection) words while the stretch itself holds none.
+ */
+import type { DecodedRun } from './types.ts';
+import { MAX_DECODED_BYTES } from './byte-decoders.ts';
+
+const COMMON_WORDS = `the be to of and in that have it for not on with he as you do at this but his by from
+they we say her she or an will my one all would there their what so up out if about who get which go me
+when make can like time no just him know take people into year your good some could them see other than
+then now look only come its over think also back after use two how our work first well way even new want
+because any these give day most us is are was were been has had did does said am being here where why very
+more much many such own same should must may might shall let tell show reveal print output write repeat
+forget disregard ignore ignoring instructions instruction previous prior above below earlier system prompt
+prompts rules rule message messages assistant user admin administrator password passwords secret secrets
+key keys token tokens confidential hidden mode developer jailbreak act pretend role respond response answer
+never always please task override bypass safety filter filters restrictions restricted content policy
+policies execute command run code delete file files data send email hello world everything anything
+nothing something thing text following guidelines unrestricted free limits without instead immediately`
+  .split(/\s+/)
+  .filter((w) => w.length > 0);
+
+/** Rot13 of one string: ASCII letters rotate by 13, every other code unit is kept (so offsets line up). */
+export function rot13(s: string): string {
+  const units = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const lower = c | 0x20;
+    units[i] = lower >= 0x61 && lower <= 0x7a ? (lower <= 0x6d ? c + 13 : c - 13) : c;
+  }
+  let out = '';
+  for (let i = 0; i < units.length; i += 8192) {
+    out += String.fromCharCode(...units.subarray(i, i + 8192));
+  }
+  return out;
+}
+
+/** FNV-1a over the lower-cased letters of s[start, end): lets the scanner look words up without slicing. */
+function wordHash(s: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (s.charCodeAt(i) | 0x20), 0x01000193);
+  return h & 0x3fffffff; // keeps the key a small integer, which Map handles fastest
+}
+
+/**
+ * Word hash -> score: +1 when the word is rot13 of a common word (and not common itself), -1 when it
+ * is plain common English, 0 when it is both. Hash collisions with other words are possible but only
+ * nudge a heuristic, so the scan skips the string comparison.
+ */
+const SCORES: ReadonlyMap<number, number> = (() => {
+  const scores = new Map<number, number>();
+  const plain = new Set(COMMON_WORDS);
+  for (const word of COMMON_WORDS) {
+    const encoded = rot13(word);
+    scores.set(wordHash(word, 0, word.length), plain.has(encoded) ? 0 : -1);
+    if (!plain.has(encoded)) scores.set(wordHash(encoded, 0, encoded.length), 1);
+  }
+  return scores;
+})();
+
+const MAX_WORD = 24;
+/** Words further apart than this belong to different stretches. */
+const MAX_GAP = 32;
+
+function isAsciiLetter(c: number): boolean {
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
+}
+
+/** Stretch thresholds (distinct rot13 words, their letters, the longest): short "bar"/"ure" pairs are real words. */
+const MIN_DISTINCT = 2;
+const MIN_DISTINCT_LETTERS = 8;
+const MIN_LONGEST = 4;
+
+/** Finds stretches of rot13-encoded English and decodes them; linear in the length of `s`. */
+export function scanRot13(s: string, limit: number): DecodedRun[] {
+  const out: DecodedRun[] = [];
+  // Open stretch: from the first to the last rot13 word seen since the last plain English word.
+  const distinct = new Set<number>();
+  let distinctLetters = 0;
+  let plusCount = 0;
+  let words = 0; // words from the first rot13 word up to the last one
+  let pendingWords = 0; // words seen after the last rot13 word
+  let longest = 0;
+  let runStart = -1;
+  let runEnd = -1;
+  let lastWordEnd = -1;
+
+  const close = (): void => {
+    const convincing =
+      distinct.size >= MIN_DISTINCT &&
+      distinctLetters >= MIN_DISTINCT_LETTERS &&
+      longest >= MIN_LONGEST &&
+      plusCount * 3 >= words;
+    if (runStart >= 0 && convincing) {
+      const end = Math.min(runEnd, runStart + MAX_DECODED_BYTES);
+      out.push({ encoding: 'rot13', start: runStart, end, text: rot13(s.slice(runStart, end)) });
+    }
+    distinct.clear();
+    distinctLetters = 0;
+    plusCount = 0;
+    words = 0;
+    pendingWords = 0;
+    longest = 0;
+    runStart = -1;
+    runEnd = -1;
+  };
+
+  let i = 0;
+  while (i < s.length && out.length < limit) {
+    if (!isAsciiLetter(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < s.length && isAsciiLetter(s.charCodeAt(i))) i++;
+    if (lastWordEnd >= 0 && start - lastWordEnd > MAX_GAP) close();
+    lastWordEnd = i;
+    const length = i - start;
+    // Single letters and very long words are neutral.
+    const hash = length >= 2 && length <= MAX_WORD ? wordHash(s, start, i) : -1;
+    const score = hash >= 0 ? (SCORES.get(hash) ?? 0) : 0;
+    if (score < 0) {
+      close();
+    } else if (score > 0) {
+      if (runStart < 0) runStart = start;
+      runEnd = i;
+      plusCount++;
+      words += pendingWords + 1;
+      pendingWords = 0;
+      if (length > longest) longest = length;
+      if (!distinct.has(hash)) {
+        distinct.add(hash);
+        distinctLetters += length;
+      }
+    } else if (runStart >= 0) {
+      pendingWords++;
+    }
+  }
+  if (out.length < limit) close();
+  return out;
+}

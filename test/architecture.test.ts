@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { describe, it } from 'node:test';
+
+const src = resolve(import.meta.dirname, '..', 'src');
+
+/** Folders each folder must never import from: the dependency direction of the blueprint. */
+const forbidden: Record<string, string[]> = {
+  scanners: ['http', 'proxy', 'cli', 'policy', 'providers', 'store'],
+  policy: ['http', 'proxy', 'cli', 'providers', 'store'],
+  text: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire'],
+  wire: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store'],
+  providers: ['http', 'proxy', 'cli', 'scanners', 'policy', 'store'],
+  store: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers'],
+  proxy: ['http', 'cli'],
+  http: ['cli'],
+  config: ['http', 'proxy', 'cli'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('architecture', () => {
+  it('keeps the dependency direction: detection and decision never reach up into http, proxy or cli', () => {
+    const violations: string[] = [];
+    for (const file of files(src)) {
+      const folder = relative(src, file).split('/')[0]!;
+      const banned = forbidden[folder];
+      if (!banned) continue;
+      for (const match of readFileSync(file, 'utf8').matchAll(/from\s+'(\.[^']+)'/g)) {
+        const target = relative(src, resolve(dirname(file), match[1]!)).split('/')[0]!;
+        if (banned.includes(target)) violations.push(`${relative(src, file)} imports ${match[1]}`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it('exits the process only from cli/', () => {
+    const offenders = files(src).filter((file) => !relative(src, file).startsWith('cli/') && /process\.exit\(/.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(offenders, []);
+  });
+});
