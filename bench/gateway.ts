@@ -12,22 +12,19 @@ const seconds = Number(args.get('seconds') ?? 5);
 const rounds = Number(args.get('rounds') ?? 3);
 const root = join(import.meta.dirname, '..');
 
-function start(command: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+function start(command: string[], env: NodeJS.ProcessEnv, healthUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-4000)));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let seen = '';
-    const onData = (data: Buffer): void => {
-      seen += data.toString();
-      if (ready.test(seen)) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        child.stderr!.resume();
-        resolve(child);
-      }
+    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}: ${stderr}`)));
+    const poll = (): void => {
+      fetch(healthUrl).then(
+        () => resolve(child),
+        () => setTimeout(poll, 100),
+      );
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (data: Buffer) => (seen += data.toString()));
-    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}: ${seen.slice(-2000)}`)));
+    poll();
   });
 }
 
@@ -36,8 +33,9 @@ const body = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', con
 const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
 const upstreamPort = 19_000 + Math.floor(Math.random() * 500);
 const gatewayPort = upstreamPort + 1000;
-const upstream = await start(['--import', 'tsx', 'test/fixtures/upstream-cli.ts', '--port', String(upstreamPort)], {}, /listening|http:\/\//);
-const gateway = await start(['bin/bulwark.js', 'serve', '--port', String(gatewayPort)], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, /listening/);
+const upstream = await start(['--import', 'tsx', 'test/fixtures/upstream-cli.ts', '--port', String(upstreamPort)], {}, `http://127.0.0.1:${upstreamPort}/v1/models`);
+const configFile = args.get('config');
+const gateway = await start(['bin/bulwark.js', 'serve', '--port', String(gatewayPort), ...(configFile ? ['--config', configFile] : [])], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, `http://127.0.0.1:${gatewayPort}/healthz`);
 
 const run = (port: number): Promise<LoadResult> => runFixedRate({ origin: `http://127.0.0.1:${port}`, path: '/v1/chat/completions', body, rate, seconds, connections: 64 });
 try {

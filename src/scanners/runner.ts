@@ -83,20 +83,31 @@ export class ScannerRunner {
     return this.#slots;
   }
 
+  /**
+   * Runs the phase. All instances share one context: its signal fires when the request is abandoned,
+   * and once the phase is over for scanners that missed their deadline (so abandoned work stops).
+   */
   async run(phase: Phase, segments: readonly ScanSegment[], base: { requestId: string; state: Map<string, unknown>; signal?: AbortSignal }): Promise<InstanceRun[]> {
     const slots = this.#byPhase.get(phase) ?? [];
-    return Promise.all(slots.map((slot) => this.#runOne(slot, phase, segments, base)));
-  }
-
-  async #runOne(slot: ScannerSlot, phase: Phase, all: readonly ScanSegment[], base: { requestId: string; state: Map<string, unknown>; signal?: AbortSignal }): Promise<InstanceRun> {
-    const origins = slot.settings.origins;
-    const segments = origins ? all.filter((segment) => origins.includes(segment.origin)) : all;
-    const segmentIds = segments.map((segment) => segment.id);
-    if (segments.length === 0) return { slot, status: 'ok', result: { outcome: 'pass', score: null, findings: [] }, segmentIds, latencyMs: 0 };
+    if (slots.length === 0) return [];
     const controller = new AbortController();
     const abortFromParent = (): void => controller.abort(base.signal?.reason);
     base.signal?.addEventListener('abort', abortFromParent, { once: true });
     const context: ScanContext = { requestId: base.requestId, signal: controller.signal, state: base.state };
+    try {
+      const runs = await Promise.all(slots.map((slot) => this.#runOne(slot, phase, segments, context)));
+      if (runs.some((run) => run.status === 'timeout')) controller.abort(new Error('scanner deadline exceeded'));
+      return runs;
+    } finally {
+      base.signal?.removeEventListener('abort', abortFromParent);
+    }
+  }
+
+  async #runOne(slot: ScannerSlot, phase: Phase, all: readonly ScanSegment[], context: ScanContext): Promise<InstanceRun> {
+    const origins = slot.settings.origins;
+    const segments = origins ? all.filter((segment) => origins.includes(segment.origin)) : all;
+    const segmentIds = segments.map((segment) => segment.id);
+    if (segments.length === 0) return { slot, status: 'ok', result: { outcome: 'pass', score: null, findings: [] }, segmentIds, latencyMs: 0 };
     const started = performance.now();
     const timeoutMs = slot.settings.timeoutMs;
     try {
@@ -108,10 +119,7 @@ export class ScannerRunner {
           timer = setTimeout(() => resolve('timeout'), timeoutMs);
         });
         const settled = await Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
-        if (settled === 'timeout') {
-          controller.abort(new Error('scanner deadline exceeded'));
-          return this.#failed(slot, 'timeout', segmentIds, started, `no result within ${timeoutMs} ms`);
-        }
+        if (settled === 'timeout') return this.#failed(slot, 'timeout', segmentIds, started, `no result within ${timeoutMs} ms`);
         result = settled;
       } else {
         result = pending;
@@ -121,8 +129,6 @@ export class ScannerRunner {
       return { slot, status: 'ok', result: sanitise(result, segments), segmentIds, latencyMs };
     } catch (error) {
       return this.#failed(slot, 'error', segmentIds, started, error instanceof Error ? error.message : String(error));
-    } finally {
-      base.signal?.removeEventListener('abort', abortFromParent);
     }
   }
 

@@ -17,6 +17,8 @@ export interface Harness {
   backup: UpstreamFixture;
   openai: OpenAI;
   anthropic: Anthropic;
+  /** Where the gateway keeps its state (events.db). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     backup,
     openai,
     anthropic,
+    dataDir,
     async close() {
       await gateway.close(1000);
       await primary.close();

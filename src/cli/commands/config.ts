@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { loadConfigFile } from '../../config/load.ts';
-import { Config } from '../../config/schema.ts';
+import { configJsonSchema } from '../../config/json-schema.ts';
 import { compilePolicy } from '../../proxy/gateway.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { exitCodes, type CliIo } from '../io.ts';
@@ -11,11 +10,6 @@ export function configCheckCommand(file: string, io: CliIo): number {
   compilePolicy(config, createLogger({ level: 'silent' }), '.bulwark');
   io.stdout(`${file}: ok (${config.providers.length} provider(s), ${config.routes.length} route(s), policy "${config.policy.name}" with ${config.policy.scanners.length} scanner instance(s))\n`);
   return exitCodes.ok;
-}
-
-/** The JSON Schema of the config file, for editors. */
-export function configJsonSchema(): Record<string, unknown> {
-  return { $id: 'https://bulwark.dev/schema/config.json', title: 'Bulwark configuration', ...z.toJSONSchema(Config, { io: 'input', unrepresentable: 'any' }) };
 }
 
 /** `bulwark config schema`: prints the JSON Schema. */
