@@ -28,6 +28,8 @@ export interface HarnessOptions {
   timeoutMs?: number;
   chunkSize?: number;
   server?: z.input<typeof Config>['server'];
+  /** Collects the gateway's log lines (debug level) instead of discarding them. */
+  logLines?: string[];
 }
 
 /** Starts fixtures and a gateway whose routes exercise both wire formats and fallback. */
@@ -56,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     policy: options.policy ?? defaultPolicy,
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-e2e-'));
-  const gateway = await startGateway({ config, dataDir, port: 0, host: '127.0.0.1', logger: createLogger({ level: 'silent' }), env: {} });
+  const gateway = await startGateway({ config, dataDir, port: 0, host: '127.0.0.1', logger: options.logLines ? createLogger({ level: 'debug', destination: { write: (line: string) => void options.logLines!.push(line) } }) : createLogger({ level: 'silent' }), env: {} });
   const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'client-key', maxRetries: 0, timeout: 10_000 });
   const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: 'client-key', maxRetries: 0, timeout: 10_000 });
   return {

@@ -14,8 +14,9 @@ const waitFor = async (check: () => boolean, ms = 3000): Promise<void> => {
 
 describe('resilience and bad input', () => {
   let h: Harness;
+  const logLines: string[] = [];
   before(async () => {
-    h = await startHarness({ timeoutMs: 400, server: { bodyLimitBytes: 64 * 1024 } });
+    h = await startHarness({ timeoutMs: 400, server: { bodyLimitBytes: 64 * 1024 }, logLines });
   });
   beforeEach(() => {
     h.primary.behavior = 'normal';
@@ -123,5 +124,12 @@ describe('resilience and bad input', () => {
       }, 50);
     });
     await healthy();
+  });
+
+  it('never logs provider credentials, even when upstream calls fail', () => {
+    assert.ok(logLines.some((line) => line.includes('upstream attempt failed')), 'failures were logged');
+    for (const secret of ['sk-primary-secret', 'sk-backup-secret', 'sk-ant-secret']) {
+      assert.ok(!logLines.some((line) => line.includes(secret)), `${secret} must not appear in logs`);
+    }
   });
 });
