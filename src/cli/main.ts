@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
+import { evalCommand, type EvalOptions } from './commands/eval.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
 import { exitCodes, processIo, type CliIo } from './io.ts';
@@ -35,6 +36,18 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .option('-c, --config <file>', 'YAML config file')
     .action(async (text: string, options: { json?: boolean; output?: boolean; config?: string }) => {
       code = await scanCommand(text, { ...options, ...optional('dataDir', dataDir()) }, io);
+    });
+
+  program
+    .command('eval')
+    .description('measure a detector on labelled JSONL (text, label, category?, source?); exit 2 on bad usage or data')
+    .requiredOption('--detector <name>', 'prompt-injection, indirect-injection, or input (the default policy request phase)')
+    .requiredOption('--data <file>', 'JSONL file to score')
+    .option('--json', 'print exactly one JSON object')
+    .option('--threshold <x>', 'flag at or above this score (default: the model\'s calibrated threshold)')
+    .option('--transform <name>', 'evasion applied to every positive: base64, hex, rot13, leet, homoglyph, zero-width, tag-smuggle, emoji-smuggle, split')
+    .action(async (options: EvalOptions) => {
+      code = await evalCommand(options, io);
     });
 
   const config = program.command('config').description('work with configuration files');

@@ -17,6 +17,8 @@ const minimalConfigs: Record<string, unknown> = {
   'text/regex': { patterns: [{ id: 'employee-id', pattern: 'EMP-[0-9]{6}' }, { id: 'secret', pattern: '\\bsecret\\b', flags: 'i', severity: 'low' }] },
   'text/hidden-characters': {},
   'limits/size': { maxTokens: 50 },
+  'ai/prompt-injection': {},
+  'ai/indirect-injection': {},
 };
 
 const OUTCOMES = new Set(['pass', 'flag', 'fail']);

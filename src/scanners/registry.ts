@@ -3,12 +3,14 @@
  * line here (no side-effect registration, so what ships is what this file lists).
  */
 import { hiddenCharactersScanner } from './hidden-characters/index.ts';
+import { indirectInjectionScanner } from './indirect-injection/index.ts';
+import { promptInjectionScanner } from './prompt-injection/index.ts';
 import { regexScanner } from './regex/index.ts';
 import { sizeLimitsScanner } from './size-limits/index.ts';
 import { termListScanner } from './term-list/index.ts';
 import type { ScannerDefinition } from './types.ts';
 
-const definitions: readonly ScannerDefinition[] = [termListScanner, regexScanner, hiddenCharactersScanner, sizeLimitsScanner];
+const definitions: readonly ScannerDefinition[] = [termListScanner, regexScanner, hiddenCharactersScanner, sizeLimitsScanner, promptInjectionScanner, indirectInjectionScanner];
 
 /** Scanner definitions by id. */
 export const scannerRegistry: ReadonlyMap<string, ScannerDefinition> = new Map(definitions.map((definition) => [definition.id, definition]));

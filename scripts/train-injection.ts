@@ -1,0 +1,177 @@
+/**
+ * npm run train:injection [-- --task prompt-injection|indirect-injection] [--loso]
+ *
+ * Trains the injection classifiers from ../shared/data (train splits only; dev is never read),
+ * and writes models/<task>.json. Deterministic: a fixed seed drives every shuffle and split.
+ * Hyper-parameters are chosen on a held-back 20% of train, which also fits Platt scaling and the
+ * threshold. --loso adds leave-one-source-out estimates (train on every other source).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { canonicalize } from '../src/text/canonicalize.ts';
+import { inspect, type InjectionMode } from '../src/scanners/injection/detector.ts';
+import { InjectionModel, MODEL_FORMAT, MODELS_DIR } from '../src/scanners/injection/model.ts';
+import { SIGNATURE_FEATURES, SIGNATURES_VERSION } from '../src/scanners/injection/signatures.ts';
+import { fit, margin, platt, rng, shuffled, toExample, type Example, type TrainOptions } from '../src/scanners/injection/train.ts';
+import { confusion, recallAtFpr, rocAuc, type Scored } from '../src/eval/metrics.ts';
+import { sigmoid } from '../src/scanners/injection/model.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const dataRoot = join(repoRoot, '..', 'shared', 'data');
+const SEED = 20261125;
+const BITS = 18;
+const TARGET_FPR = 0.01;
+
+interface Row {
+  text: string;
+  label: 0 | 1;
+  source: string;
+  group: string;
+}
+
+function readRows(relative: string, groupOf: (source: string) => string): Row[] {
+  const path = join(dataRoot, relative);
+  if (!existsSync(path)) throw new Error(`training data not found: ${path} (expected the shared data folder next to the repository; see ../shared/data/README.md)`);
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line, index) => {
+    const row = JSON.parse(line) as { text?: unknown; label?: unknown; source?: unknown };
+    if (typeof row.text !== 'string' || (row.label !== 0 && row.label !== 1)) throw new Error(`${path}:${index + 1}: expected text and label 0|1`);
+    const source = typeof row.source === 'string' ? row.source : 'unknown';
+    return { text: row.text, label: row.label, source, group: groupOf(source) };
+  });
+}
+
+const TASKS: Record<string, { mode: InjectionMode; files: string[] }> = {
+  'prompt-injection': { mode: 'direct', files: ['prompt-injection/train.jsonl'] },
+  // The indirect model also sees the direct data: BIPIA alone has few clean emails and one
+  // author's attack phrasing, and injected documents carry the same override intent.
+  'indirect-injection': { mode: 'indirect', files: ['indirect-injection/train.jsonl', 'prompt-injection/train.jsonl'] },
+};
+
+/** Sources grouped for leave-one-out: the upstream dataset, or the BIPIA context. */
+function groupOf(source: string): string {
+  const parts = source.split(':');
+  return parts[0] === 'bipia' ? `bipia:${parts[1]}` : parts[0]!;
+}
+
+function featurizeRows(rows: readonly Row[], mode: InjectionMode): Example[] {
+  return rows.map((row) => {
+    const inspection = inspect(canonicalize(row.text), mode);
+    return toExample(inspection.text, inspection.ids, row.label, BITS);
+  });
+}
+
+function scoreAll(weights: Float32Array, bias: number, examples: readonly Example[]): number[] {
+  return examples.map((example) => margin(weights, bias, example.vector));
+}
+
+interface Trained {
+  weights: Float32Array;
+  bias: number;
+  platt: { a: number; b: number };
+  threshold: number;
+  hyper: TrainOptions;
+  holdout: Record<string, number | null>;
+}
+
+/** Grid over L2 and epochs on the held-back split; the best recall at 1% FPR (then AUC) wins. */
+function trainWithHoldout(examples: readonly Example[], log: (line: string) => void): Trained {
+  const order = shuffled(examples.map((_, index) => index), rng(SEED));
+  const cut = Math.floor(order.length * 0.8);
+  const fitSet = order.slice(0, cut).map((index) => examples[index]!);
+  const heldSet = order.slice(cut).map((index) => examples[index]!);
+  let best: (Trained & { key: [number, number] }) | undefined;
+  for (const l2 of [1e-6, 1e-5]) {
+    for (const epochs of [6, 12]) {
+      const hyper: TrainOptions = { bits: BITS, dims: (1 << BITS) + SIGNATURE_FEATURES, epochs, learningRate: 0.4, l2, seed: SEED };
+      const { weights, bias } = fit(fitSet, hyper);
+      const margins = scoreAll(weights, bias, heldSet);
+      const labels = heldSet.map((example) => example.label);
+      const calibration = platt(margins, labels);
+      const scored: Scored[] = margins.map((m, i) => ({ score: sigmoid(calibration.a * m + calibration.b), label: labels[i]! }));
+      const atFpr = recallAtFpr(scored, TARGET_FPR);
+      const auc = rocAuc(scored) ?? 0;
+      const key: [number, number] = [atFpr?.recall ?? 0, auc];
+      log(`  l2=${l2} epochs=${epochs}: held-back recall@1%FPR=${key[0].toFixed(4)} auc=${auc.toFixed(4)}`);
+      if (!best || key[0] > best.key[0] || (key[0] === best.key[0] && key[1] > best.key[1])) {
+        const threshold = Math.min(0.99, Math.max(0.05, atFpr?.threshold ?? 0.5));
+        const counts = confusion(scored, threshold);
+        best = { weights, bias, platt: calibration, threshold, hyper, key, holdout: { n: heldSet.length, recall: counts.tpr, fpr: counts.fpr, f1: counts.f1, auc, recall_at_1pct_fpr: atFpr?.recall ?? null } };
+      }
+    }
+  }
+  return best!;
+}
+
+function sha256(files: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(readFileSync(join(dataRoot, file)));
+  return hash.digest('hex');
+}
+
+function leaveOneSourceOut(rows: readonly Row[], examples: readonly Example[], log: (line: string) => void): Record<string, unknown>[] {
+  const groups = [...new Set(rows.map((row) => row.group))].sort();
+  const results: Record<string, unknown>[] = [];
+  for (const group of groups) {
+    const inside = examples.filter((_, index) => rows[index]!.group === group);
+    const outside = examples.filter((_, index) => rows[index]!.group !== group);
+    if (!outside.some((example) => example.label === 1)) continue;
+    const trained = trainWithHoldout(outside, () => {});
+    const scored = inside.map((example) => ({ score: sigmoid(trained.platt.a * margin(trained.weights, trained.bias, example.vector) + trained.platt.b), label: example.label }));
+    const counts = confusion(scored, trained.threshold);
+    const result = { group, n: inside.length, positives: counts.tp + counts.fn, recall: counts.tp + counts.fn > 0 ? counts.tpr : null, fpr: counts.fp + counts.tn > 0 ? counts.fpr : null, auc: rocAuc(scored) };
+    log(`  leave out ${group}: ${JSON.stringify(result)}`);
+    results.push(result);
+  }
+  return results;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const taskIndex = args.indexOf('--task');
+  const only = taskIndex >= 0 ? args[taskIndex + 1] : undefined;
+  const loso = args.includes('--loso');
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  mkdirSync(MODELS_DIR, { recursive: true });
+  for (const [task, spec] of Object.entries(TASKS)) {
+    if (only && only !== task) continue;
+    const started = performance.now();
+    const rows = spec.files.flatMap((file) => readRows(file, groupOf));
+    log(`${task}: ${rows.length} rows from ${spec.files.join(', ')}`);
+    const examples = featurizeRows(rows, spec.mode);
+    const trained = trainWithHoldout(examples, log);
+    const metrics: Record<string, unknown> = { holdout: trained.holdout };
+    if (loso) {
+      const results = leaveOneSourceOut(rows, examples, log);
+      const withRecall = results.filter((result) => typeof result.recall === 'number');
+      const withFpr = results.filter((result) => typeof result.fpr === 'number');
+      metrics.loso = {
+        worstRecall: withRecall.sort((a, b) => (a.recall as number) - (b.recall as number))[0] ?? null,
+        worstFpr: withFpr.sort((a, b) => (b.fpr as number) - (a.fpr as number))[0] ?? null,
+        groups: results,
+      };
+    }
+    const model = new InjectionModel(
+      {
+        format: MODEL_FORMAT,
+        task,
+        bits: BITS,
+        signatureFeatures: SIGNATURE_FEATURES,
+        signaturesVersion: SIGNATURES_VERSION,
+        bias: trained.bias,
+        platt: trained.platt,
+        threshold: Number(trained.threshold.toFixed(4)),
+        trainedAt: 'deterministic',
+        dataSha256: sha256(spec.files),
+        metrics,
+        hyper: { ...trained.hyper, seed: SEED, targetFpr: TARGET_FPR, split: '80/20 seeded; Platt + threshold on the 20%' },
+      },
+      trained.weights,
+    );
+    const path = join(MODELS_DIR, `${task}.json`);
+    writeFileSync(path, `${JSON.stringify(model.toFile())}\n`);
+    log(`${task}: wrote ${path} threshold=${model.meta.threshold} holdout=${JSON.stringify(trained.holdout)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+main();

@@ -1,0 +1,58 @@
+/** Reads evaluation JSONL (`text`, `label`, optional `category`, `source`), naming the line and field of any bad row. */
+import { readFileSync } from 'node:fs';
+
+export interface EvalRow {
+  text: string;
+  label: 0 | 1;
+  category: string;
+  source: string;
+}
+
+/** Bad data or a missing file: the CLI reports it and exits 2. */
+export class EvalDataError extends Error {
+  override readonly name = 'EvalDataError';
+}
+
+/** Parses JSONL text; `where` names the file in errors. */
+export function parseRows(text: string, where: string): EvalRow[] {
+  const rows: EvalRow[] = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    const at = `${where}:${index + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new EvalDataError(`${at}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EvalDataError(`${at}: expected a JSON object`);
+    const row = value as Record<string, unknown>;
+    if (typeof row.text !== 'string') throw new EvalDataError(`${at}: field "text": expected a string, got ${describe(row.text)}`);
+    if (row.label !== 0 && row.label !== 1) throw new EvalDataError(`${at}: field "label": expected 0 or 1, got ${describe(row.label)}`);
+    for (const key of ['category', 'source'] as const) {
+      if (row[key] !== undefined && typeof row[key] !== 'string') throw new EvalDataError(`${at}: field "${key}": expected a string, got ${describe(row[key])}`);
+    }
+    rows.push({ text: row.text, label: row.label, category: (row.category as string | undefined) ?? 'unknown', source: (row.source as string | undefined) ?? 'unknown' });
+  }
+  if (rows.length === 0) throw new EvalDataError(`${where}: no rows`);
+  return rows;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (field missing)';
+  const json = JSON.stringify(value);
+  return json.length > 40 ? `${json.slice(0, 40)}…` : json;
+}
+
+/** Reads and parses a JSONL file. */
+export function readRows(path: string): EvalRow[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new EvalDataError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseRows(text, path);
+}

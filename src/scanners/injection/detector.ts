@@ -1,0 +1,105 @@
+/**
+ * One analysis of a canonical text for injection: signatures on the canonical view, decoded
+ * runs and hidden payloads, then the classifier over all of it with the signature hits as
+ * features. Shared by the scanners and by `bulwark eval`, so both measure the same thing.
+ */
+import { canonicalize } from '../../text/canonicalize.ts';
+import type { CanonicalText } from '../../text/types.ts';
+import type { InjectionModel } from './model.ts';
+import { ADVERSARIAL_SUFFIX_ID, matchSignatures, SIGNATURES } from './signatures.ts';
+
+export type InjectionMode = 'direct' | 'indirect';
+
+/** The suffix detector is noisy on code and JSON, so alone it never reaches a blocking score. */
+const SUFFIX_SCORE = 0.35;
+
+/** Texts longer than this are classified in overlapping chunks; the highest chunk wins. */
+const CHUNK = 16_384;
+const OVERLAP = 1_024;
+
+export interface SignatureFinding {
+  ruleId: string;
+  description: string;
+  score: number;
+  /** Span in the original text. */
+  span: [number, number];
+  where: string;
+}
+
+export interface Analysis {
+  /** Calibrated classifier probability, or null when the classifier is off. */
+  classifier: number | null;
+  signatures: SignatureFinding[];
+  /** Combined risk: the classifier (which already weighs the hits) or the strongest signature. */
+  risk: number;
+}
+
+export interface DetectorOptions {
+  mode: InjectionMode;
+  model: InjectionModel | null;
+  signatures: boolean;
+}
+
+function signatureMeta(index: number, mode: InjectionMode): { ruleId: string; description: string; score: number } {
+  const signature = SIGNATURES[index];
+  if (!signature) return { ruleId: ADVERSARIAL_SUFFIX_ID, description: 'machine-made token soup trailing the text (optimised adversarial suffix)', score: SUFFIX_SCORE };
+  return { ruleId: signature.id, description: signature.description, score: signature.score[mode] };
+}
+
+/** Signature hits and the text the classifier reads (canonical view plus decoded payloads). */
+export interface Inspection {
+  /** The canonical text and each decoded payload, scored separately so an encoded blob cannot dilute its payload. */
+  parts: string[];
+  text: string;
+  ids: number[];
+  found: SignatureFinding[];
+}
+
+/** Runs the signatures over the canonical view, decoded runs and hidden payloads. */
+export function inspect(canonical: CanonicalText, mode: InjectionMode): Inspection {
+  const limit = canonical.original.length;
+  const found: SignatureFinding[] = [];
+  const ids = new Set<number>();
+  const parts: string[] = [canonical.text];
+  const record = (index: number, span: [number, number], where: string): void => {
+    ids.add(index);
+    const meta = signatureMeta(index, mode);
+    found.push({ ...meta, span: [Math.max(0, Math.min(span[0], limit)), Math.max(0, Math.min(span[1], limit))], where });
+  };
+  for (const hit of matchSignatures(canonical.text)) record(hit.index, canonical.toOriginal(hit.start, hit.end), 'text');
+  const extras: { text: string; start: number; end: number; where: string }[] = [];
+  for (const run of canonical.decoded) extras.push({ text: run.text, start: run.start, end: run.end, where: `${run.encoding}-decoded text` });
+  for (const run of canonical.hidden) if (run.decoded) extras.push({ text: run.decoded, start: run.start, end: run.end, where: `${run.kind} payload` });
+  for (const extra of extras) {
+    // Decoded text is attacker-chosen too: it gets the same canonicalisation as the segment.
+    const text = canonicalize(extra.text).text;
+    parts.push(text);
+    for (const hit of matchSignatures(text)) record(hit.index, [extra.start, extra.end], extra.where);
+  }
+  return { parts, text: parts.join('\n'), ids: [...ids].sort((a, b) => a - b), found };
+}
+
+/** Calibrated probability over `text`, chunked so long documents cost linear time and keep local signal. */
+export function classify(model: InjectionModel, text: string, ids: readonly number[]): number {
+  let best = 0;
+  for (let start = 0; ; start += CHUNK - OVERLAP) {
+    const p = model.probability(text.slice(start, start + CHUNK), ids);
+    if (p > best) best = p;
+    if (start + CHUNK >= text.length) break;
+  }
+  return best;
+}
+
+/** Analyses one canonical text. */
+export function analyze(canonical: CanonicalText, options: DetectorOptions): Analysis {
+  const { parts, ids, found } = inspect(canonical, options.mode);
+  let classifier: number | null = null;
+  if (options.model) {
+    classifier = 0;
+    for (const part of parts) classifier = Math.max(classifier, classify(options.model, part, ids));
+  }
+  const signatures = options.signatures ? found : [];
+  let risk = classifier ?? 0;
+  for (const finding of signatures) if (finding.score > risk) risk = finding.score;
+  return { classifier, signatures, risk };
+}

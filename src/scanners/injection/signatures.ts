@@ -1,0 +1,181 @@
+/**
+ * Bulwark's own injection signatures: fixed, reviewed patterns with stable rule ids. Every
+ * pattern is a V8 RegExp written to be linear (no nested unbounded quantifiers; gaps are
+ * bounded), so running them on attacker text cannot backtrack catastrophically. Bump
+ * SIGNATURES_VERSION whenever a pattern changes: events and the model metadata record it.
+ */
+
+export const SIGNATURES_VERSION = '2026.11.1';
+
+export interface Signature {
+  /** Stable rule id reported in findings. */
+  id: string;
+  description: string;
+  /** Confidence when found in a user turn (direct) and in a document or tool result (indirect). */
+  score: { direct: number; indirect: number };
+  pattern: RegExp;
+}
+
+const GAP3 = String.raw`(?:[\p{L}']+\s+){0,3}`;
+const GAP2 = String.raw`(?:[\p{L}']+\s+){0,2}`;
+const TARGETS = String.raw`(?:instructions?|prompts?|rules|directives?|guidelines|commands?|context|orders|constraints|restrictions|programming|guidance|messages?|conversation|tasks?|policies|content\s+polic(?:y|ies))`;
+
+function re(source: string, flags = 'iu'): RegExp {
+  return new RegExp(source, flags);
+}
+
+/** The signature set, in reporting order. Indices are classifier feature ids: append, never reorder. */
+export const SIGNATURES: readonly Signature[] = [
+  {
+    id: 'prompt-injection/sig/instruction-override',
+    description: 'asks to ignore, forget or override earlier instructions',
+    score: { direct: 0.95, indirect: 0.97 },
+    pattern: re(String.raw`\b(?:ignore|disregard|forget|neglect|override|bypass|discard|abandon)\s+${GAP3}(?:previous|prior|preceding|above|earlier|former|initial|original|system|all|any|your|those|these|the)\s+${GAP2}${TARGETS}\b`),
+  },
+  {
+    id: 'prompt-injection/sig/forget-everything',
+    description: 'asks to forget or ignore everything said before',
+    score: { direct: 0.9, indirect: 0.95 },
+    pattern: re(String.raw`\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|all\s+(?:of\s+)?(?:that|this|the\s+above)|what\s+(?:i|you)\s+(?:said|told|were\s+told|have\s+been\s+told)|the\s+above|anything\s+(?:before|above))\b`),
+  },
+  {
+    id: 'prompt-injection/sig/instruction-override-multilingual',
+    description: 'instruction override in German, Spanish, French, Italian or Portuguese',
+    score: { direct: 0.9, indirect: 0.95 },
+    pattern: re(String.raw`\b(?:(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte)\s+(?:[\p{L}]+\s+){0,3}(?:anweisungen|befehle|regeln|alles|vorherigen|bisherigen|obigen)|ignor(?:a|e|ez|ate|ar)\s+(?:[\p{L}]+\s+){0,3}(?:instrucciones|instructions|istruzioni|instruções|consignes|reglas|règles|regole)|olvida\s+(?:todo|las\s+instrucciones)|oublie[sz]?\s+(?:tout|les\s+instructions)|dimentica\s+(?:tutto|le\s+istruzioni))`),
+  },
+  {
+    id: 'prompt-injection/sig/new-instructions',
+    description: 'announces new or real instructions that replace the task',
+    score: { direct: 0.8, indirect: 0.92 },
+    pattern: re(String.raw`\b(?:new|updated|real|actual|true|secret|hidden|additional|important)\s+(?:instructions?|tasks?|rules|directives?|orders|system\s+prompt)\s*(?::|are\s*:|follow)|\binstead\s*,?\s+(?:you\s+(?:will|must|should|shall)|please|just|now|respond|answer|say|write|print|output)\b`),
+  },
+  {
+    id: 'prompt-injection/sig/role-hijack',
+    description: 'reassigns the assistant a new unrestricted identity or behaviour',
+    score: { direct: 0.85, indirect: 0.92 },
+    pattern: re(String.raw`\bfrom\s+now\s+on\s*,?\s+(?:you\s+(?:are|will|must|shall|should|can)|act|respond|answer|pretend|behave|reply|only)|\byou\s+are\s+(?:now|no\s+longer)\s+(?:[\p{L}]+\s+){0,2}(?:a|an|the|in|free|called|named|unrestricted|unfiltered|bound|restricted|chatgpt|an?\s+ai)\b|\b(?:pretend|act|behave|roleplay)\s+(?:to\s+be|as\s+if\s+you\s+(?:are|were)|like|as)\s+(?:[\p{L}]+\s+){0,3}(?:unrestricted|unfiltered|uncensored|evil|amoral|immoral|without\s+(?:any\s+)?(?:restrictions|limits|filters|rules|morals|ethics))`),
+  },
+  {
+    id: 'prompt-injection/sig/dan-persona',
+    description: 'DAN-style jailbreak persona or mode switch',
+    score: { direct: 0.95, indirect: 0.95 },
+    pattern: re(String.raw`\bdo\s+anything\s+now\b|\b(?:developer|dan|stan|dude|god|evil|jailbreak|unrestricted|unfiltered)\s+mode\b|\bjailbr(?:oken|eak(?:ed|ing)?)\b|\b(?:without|no|free\s+of|free\s+from)\s+(?:any\s+)?(?:ethical|moral|content|safety)\s+(?:guidelines|restrictions|boundaries|filters|policies|limitations|constraints|principles)|\b(?:not|never|isn't|aren't)\s+(?:bound|restricted|limited|constrained)\s+by\s+(?:any\s+)?(?:rules|policies|guidelines|openai|ethics|morals|restrictions|content\s+policy)|\bbroken\s+free\s+of\b|\b(?:has|have)\s+no\s+(?:filters|restrictions|limits|morals|ethics)\b`),
+  },
+  {
+    id: 'prompt-injection/sig/system-prompt-extraction',
+    description: 'asks to reveal the system prompt or hidden instructions',
+    score: { direct: 0.9, indirect: 0.95 },
+    pattern: re(String.raw`\b(?:reveal|show|print|repeat|output|display|tell|give|spell\s+out|leak|share|write\s+(?:out|down)|recite|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?${GAP3}(?:system\s+prompt|(?:initial|original|hidden|secret|internal|pre-?prompt|first)\s+(?:prompt|instructions|message)|(?:your|the)\s+(?:instructions|prompt|rules)\s+(?:above|verbatim|word\s+for\s+word|exactly))|\brepeat\s+(?:[\p{L}]+\s+){0,2}(?:words|text|everything|lines)\s+above\b|\b(?:everything|text|words)\s+(?:above|before)\s+(?:this\s+(?:line|message)|starting\s+with)\b`),
+  },
+  {
+    id: 'prompt-injection/sig/delimiter-injection',
+    description: 'chat-template tokens or fake system/instruction headers',
+    score: { direct: 0.9, indirect: 0.95 },
+    pattern: re(String.raw`<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?inst\]|<</?sys>>`),
+  },
+  {
+    id: 'prompt-injection/sig/fake-header',
+    description: 'a system, admin or developer header opening a new section (common in injected documents, also in long benign prompts)',
+    score: { direct: 0.4, indirect: 0.85 },
+    pattern: re(String.raw`(?:^|\n)[ \t]*(?:#{2,}|\[|<)[ \t]*(?:system|new\s+instructions?|admin|developer|override)[ \t]*(?:message|prompt|note|mode)?[ \t]*(?:\]|>|:|#)`),
+  },
+  {
+    id: 'prompt-injection/sig/fake-conversation',
+    description: 'fake assistant or system turns embedded in the text',
+    score: { direct: 0.6, indirect: 0.85 },
+    pattern: re(String.raw`(?:^|\n)[ \t]*(?:system|assistant|ai|chatgpt|gpt|bot)[ \t]*:[ \t]*\S[^\n]{0,300}\n[ \t]*(?:user|human|system|assistant)[ \t]*:`),
+  },
+  {
+    id: 'prompt-injection/sig/addressed-to-assistant',
+    description: 'instructions addressed to the AI reading the text, typical of injected documents',
+    score: { direct: 0.3, indirect: 0.9 },
+    pattern: re(String.raw`\b(?:ai|assistant|chatbot|language\s+model|llm|gpt|chatgpt|claude|model)\s*[,:]\s*(?:please\s+)?(?:ignore|disregard|you\s+(?:must|should|will)|do\s+not|don't|instead|make\s+sure|respond|reply|answer|include|add|append|tell|send|write)|\b(?:when|if|while)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz]\w*|answer\w*|respond\w*|repl\w*|process\w*|read\w*)\s+(?:to\s+)?(?:this|the)\s+(?:email|document|message|text|page|table|code|file)|\b(?:in|into|to|throughout|within)\s+your\s+(?:reply|response|answer|summary|output)\b|\byour\s+(?:reply|response|answer|summary)\s+(?:should|must|needs\s+to)\b|\b(?:enhance|end|begin|start|conclude|append\s+to)\s+your\s+(?:reply|response|answer|summary)`),
+  },
+  {
+    id: 'prompt-injection/sig/payload-splitting',
+    description: 'assembles an instruction from string pieces to slip past filters',
+    score: { direct: 0.85, indirect: 0.9 },
+    pattern: re(String.raw`\b(?:let|set|assume|define)\s+[a-z]\w{0,5}\s*=\s*["'][^"'\n]{1,200}["'][^\n]{0,200}\b[a-z]\w{0,5}\s*\+\s*[a-z]\w{0,5}\b|\b(?:concatenat\w*|combine|join|put\s+together)\b[^\n]{0,60}\b(?:strings|parts|pieces|variables|fragments)\b[^\n]{0,80}\b(?:follow|execute|answer|respond\s+to|do\s+what|perform|carry\s+out)\b`),
+  },
+  {
+    id: 'prompt-injection/sig/encoding-request',
+    description: 'asks to decode an encoded payload and act on it, or to answer encoded',
+    score: { direct: 0.85, indirect: 0.9 },
+    pattern: re(String.raw`\b(?:decode|decrypt|translate|convert)\s+(?:this|the\s+following|it|that)?\s*(?:from\s+)?(?:base64|base\s+64|rot13|rot-13|hex|morse|caesar|leetspeak)\b[^\n]{0,80}\b(?:then|and)\s+(?:follow|execute|do|answer|respond|obey|perform|act)|\b(?:respond|answer|reply|write)\s+(?:only\s+)?in\s+(?:base64|rot13|hex|morse\s+code|leetspeak)\b`),
+  },
+];
+
+/** Index of the adversarial-suffix pseudo-signature among classifier features (after SIGNATURES). */
+export const ADVERSARIAL_SUFFIX_ID = 'prompt-injection/sig/adversarial-suffix';
+
+/** Number of signature features the classifier sees: the patterns plus the suffix detector. */
+export const SIGNATURE_FEATURES = SIGNATURES.length + 1;
+
+export interface SignatureHit {
+  index: number;
+  start: number;
+  end: number;
+}
+
+/** First match of each signature in `text` (one finding per rule per text is enough to decide). */
+export function matchSignatures(text: string): SignatureHit[] {
+  const hits: SignatureHit[] = [];
+  for (let index = 0; index < SIGNATURES.length; index++) {
+    const match = SIGNATURES[index]!.pattern.exec(text);
+    if (match) hits.push({ index, start: match.index, end: match.index + match[0].length });
+  }
+  const suffix = adversarialSuffix(text);
+  if (suffix) hits.push({ index: SIGNATURES.length, start: suffix[0], end: suffix[1] });
+  return hits;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * A token looks machine-made when letters are glued to symbols mid-token (`oppositeley.](`,
+ * `**ONE`, `\!--Two`) or case flips inside a word (`similarlyNow`): the texture of optimised
+ * adversarial suffixes (GCG). Trailing sentence punctuation alone does not count.
+ */
+function soupy(text: string, start: number, end: number): boolean {
+  let letters = 0;
+  let symbols = 0;
+  let caseFlip = false;
+  let trimmed = end;
+  while (trimmed > start && '.,!?;:"\')'.includes(text[trimmed - 1]!)) trimmed--;
+  for (let i = start; i < trimmed; i++) {
+    const code = text.charCodeAt(i);
+    if (isLetter(code)) {
+      letters++;
+      if (i > start && code >= 65 && code <= 90 && text.charCodeAt(i - 1) >= 97 && text.charCodeAt(i - 1) <= 122) caseFlip = true;
+    } else if (code > 32 && code < 127 && !(code >= 48 && code <= 57)) symbols++;
+  }
+  return letters >= 2 && (symbols >= 1 || caseFlip);
+}
+
+/**
+ * Finds a window of 16 whitespace-separated tokens near the end of the text where at least 7
+ * look machine-made; returns its span. Only the last 64 tokens are examined (suffixes trail).
+ */
+export function adversarialSuffix(text: string): [number, number] | undefined {
+  const tokens: [number, number, boolean][] = [];
+  let i = text.length;
+  while (i > 0 && tokens.length < 64) {
+    while (i > 0 && text.charCodeAt(i - 1) <= 32) i--;
+    const end = i;
+    while (i > 0 && text.charCodeAt(i - 1) > 32) i--;
+    if (end > i) tokens.push([i, end, soupy(text, i, end)]);
+  }
+  tokens.reverse();
+  const window = 16;
+  if (tokens.length < window) return undefined;
+  let count = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    if (tokens[t]![2]) count++;
+    if (t >= window && tokens[t - window]![2]) count--;
+    if (t >= window - 1 && count >= 7) return [tokens[t - window + 1]![0], tokens[t]![1]];
+  }
+  return undefined;
+}
