@@ -90,6 +90,9 @@ function crossCheck(config: Config, locate: Locate): ConfigProblem[] {
       if (!ids.has(id)) problems.push({ path: `routes[${index}].providers[${position}]`, line: locate(['routes', index, 'providers', position]), message: `unknown provider "${id}"; expected one of: ${[...ids].join(', ') || '(none defined)'}` });
     });
   });
+  if (config.policy.canary.enabled && !config.policy.scanners.some((instance) => instance.scanner === 'leak/canary' && instance.enabled)) {
+    problems.push({ path: 'policy.canary.enabled', line: locate(['policy', 'canary', 'enabled']), message: 'a canary needs a policy.scanners entry with scanner leak/canary to detect leaks' });
+  }
   return problems;
 }
 

@@ -80,11 +80,27 @@ export const ScannerInstance = z
   .strict();
 export type ScannerInstance = z.infer<typeof ScannerInstance>;
 
+export const Canary = z
+  .object({
+    enabled: z.boolean().default(false).describe('Plant a per-request canary token in the system prompt; a `leak/canary` scanner instance then finds it in responses.'),
+  })
+  .strict();
+
+export const Spotlighting = z
+  .object({
+    origins: z.array(z.enum(['tool', 'document'])).default([]).describe('Origins whose text is marked as untrusted before it reaches the model (empty: off).'),
+    mode: z.enum(['delimit', 'datamark', 'base64']).default('datamark').describe('delimit: wrap in random-tagged delimiters; datamark: join words with the marker; base64: encode the text.'),
+    marker: z.string().min(1).max(4).default('^').describe('Datamarking character placed between words.'),
+  })
+  .strict();
+
 export const Policy = z
   .object({
     name: z.string().min(1).default('default'),
     description: z.string().optional(),
     scanners: z.array(ScannerInstance).default([]),
+    canary: Canary.prefault({}),
+    spotlighting: Spotlighting.prefault({}),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

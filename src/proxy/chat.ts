@@ -1,4 +1,5 @@
 import { BulwarkError } from '../errors/bulwark-error.ts';
+import { canaryStateKey } from '../scanners/canary/index.ts';
 import type { UpstreamResult } from '../providers/upstream-client.ts';
 import type { WireFormat } from '../wire/types.ts';
 import { blockedError } from './blocked.ts';
@@ -7,6 +8,7 @@ import { applyEditsToBody } from './edits.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { readBodyText } from './read-body.ts';
+import { plantCanary, spotlight } from './request-transforms.ts';
 import { scanPhase } from './scan-phase.ts';
 import type { ResponseSink } from './sink.ts';
 import { relayStream } from './streaming/relay.ts';
@@ -53,7 +55,13 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
     throw error;
   }
 
-  // 2. Call the upstream, translating the body for whichever provider the route tries.
+  // 2. Plant the canary and mark untrusted content; after the scan, so neither counts as the client's text.
+  const { canary, spotlighting } = gateway.config.policy;
+  // Spotlighting first: it finds segments by path, and the system notes both add can shift message indexes.
+  if (spotlighting.origins.length > 0) spotlight(call.format, body, requestSegments, spotlighting);
+  if (canary.enabled) state.set(canaryStateKey, plantCanary(call.format, body));
+
+  // 3. Call the upstream, translating the body for whichever provider the route tries.
   const result = await gateway.upstream.call(route, {
     operation: 'chat',
     model,
@@ -66,7 +74,7 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
   draft.provider = result.provider.id;
   draft.upstreamLatencyMs = Math.round(result.latencyMs * 1000) / 1000;
 
-  // 3. Scan the answer before any of it reaches the client.
+  // 4. Scan the answer before any of it reaches the client.
   if (stream) {
     const outcome = await relayStream(gateway, { client, upstreamFormat: result.format, upstream: result.body, sink: call.sink, draft, state, model, signal: call.signal, requestVerdict: request.verdict.decision });
     gateway.record(draft.finish(outcome.decision, outcome.status));

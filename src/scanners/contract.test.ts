@@ -19,6 +19,7 @@ const minimalConfigs: Record<string, unknown> = {
   'limits/size': { maxTokens: 50 },
   'ai/prompt-injection': {},
   'ai/indirect-injection': {},
+  'leak/canary': {},
 };
 
 const OUTCOMES = new Set(['pass', 'flag', 'fail']);

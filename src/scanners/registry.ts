@@ -2,6 +2,7 @@
  * Every scanner the gateway knows, in one explicit table: adding a scanner means adding a
  * line here (no side-effect registration, so what ships is what this file lists).
  */
+import { canaryScanner } from './canary/index.ts';
 import { hiddenCharactersScanner } from './hidden-characters/index.ts';
 import { indirectInjectionScanner } from './indirect-injection/index.ts';
 import { promptInjectionScanner } from './prompt-injection/index.ts';
@@ -10,7 +11,7 @@ import { sizeLimitsScanner } from './size-limits/index.ts';
 import { termListScanner } from './term-list/index.ts';
 import type { ScannerDefinition } from './types.ts';
 
-const definitions: readonly ScannerDefinition[] = [termListScanner, regexScanner, hiddenCharactersScanner, sizeLimitsScanner, promptInjectionScanner, indirectInjectionScanner];
+const definitions: readonly ScannerDefinition[] = [termListScanner, regexScanner, hiddenCharactersScanner, sizeLimitsScanner, promptInjectionScanner, indirectInjectionScanner, canaryScanner];
 
 /** Scanner definitions by id. */
 export const scannerRegistry: ReadonlyMap<string, ScannerDefinition> = new Map(definitions.map((definition) => [definition.id, definition]));
