@@ -16,12 +16,15 @@ import { SIGNATURE_FEATURES, SIGNATURES_VERSION } from '../src/scanners/injectio
 import { fit, margin, platt, rng, shuffled, toExample, type Example, type TrainOptions } from '../src/scanners/injection/train.ts';
 import { confusion, recallAtFpr, rocAuc, type Scored } from '../src/eval/metrics.ts';
 import { sigmoid } from '../src/scanners/injection/model.ts';
+import { partsOf, segmentProbability, trainSegments, type SegmentModel } from './train-segments.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const dataRoot = join(repoRoot, '..', 'shared', 'data');
 const SEED = 20261125;
 const BITS = 18;
 const TARGET_FPR = 0.01;
+/** Documents: the issue's operating point (FPR <= 0.02), on held-back clean documents. */
+const DOC_TARGET_FPR = 0.02;
 
 interface Row {
   text: string;
@@ -75,11 +78,16 @@ interface Trained {
 }
 
 /** Grid over L2 and epochs on the held-back split; the best recall at 1% FPR (then AUC) wins. */
-function trainWithHoldout(examples: readonly Example[], log: (line: string) => void): Trained {
-  const order = shuffled(examples.map((_, index) => index), rng(SEED));
+function split(count: number): { fitIdx: number[]; heldIdx: number[] } {
+  const order = shuffled(Array.from({ length: count }, (_, index) => index), rng(SEED));
   const cut = Math.floor(order.length * 0.8);
-  const fitSet = order.slice(0, cut).map((index) => examples[index]!);
-  const heldSet = order.slice(cut).map((index) => examples[index]!);
+  return { fitIdx: order.slice(0, cut), heldIdx: order.slice(cut) };
+}
+
+function trainWithHoldout(examples: readonly Example[], log: (line: string) => void): Trained {
+  const { fitIdx, heldIdx } = split(examples.length);
+  const fitSet = fitIdx.map((index) => examples[index]!);
+  const heldSet = heldIdx.map((index) => examples[index]!);
   let best: (Trained & { key: [number, number] }) | undefined;
   for (const l2 of [1e-6, 1e-5]) {
     for (const epochs of [6, 12]) {
@@ -103,23 +111,59 @@ function trainWithHoldout(examples: readonly Example[], log: (line: string) => v
   return best!;
 }
 
+interface TaskModel {
+  trained: Trained;
+  segment: SegmentModel | null;
+  threshold: number;
+  /** Calibrated score of example `index` (document model, or the larger of it and the piece model). */
+  score: (example: Example, parts: readonly string[] | undefined) => number;
+  holdout: Record<string, number | null>;
+}
+
+const isDocument = (row: Row): boolean => row.source.startsWith('bipia:');
+
+/**
+ * The direct task is the document model alone. The indirect task adds the piece model; its
+ * threshold is calibrated on held-back documents (1% FPR on clean BIPIA documents), not on prompt
+ * negatives: an imperative sentence is normal in a user prompt and suspicious inside a document.
+ */
+function trainTask(rows: readonly Row[], examples: readonly Example[], parts: readonly string[][] | null, log: (line: string) => void): TaskModel {
+  const trained = trainWithHoldout(examples, log);
+  const docScore = (example: Example): number => sigmoid(trained.platt.a * margin(trained.weights, trained.bias, example.vector) + trained.platt.b);
+  if (!parts) return { trained, segment: null, threshold: trained.threshold, score: docScore, holdout: trained.holdout };
+  const { fitIdx, heldIdx } = split(examples.length);
+  const segment = trainSegments(rows, parts, fitIdx, heldIdx, BITS, SEED);
+  // The piece model alone decides: the whole-document model over-fires on clean emails and some
+  // tables (it learned "imperative prose = attack" from the prompt data), the piece model does not.
+  const score = (_example: Example, own: readonly string[] | undefined): number => (own ? segmentProbability(segment, own, BITS) : 0);
+  const scoredOf = (indices: readonly number[]): Scored[] => indices.map((index) => ({ score: score(examples[index]!, parts[index]), label: examples[index]!.label }));
+  const docs = scoredOf(heldIdx.filter((index) => isDocument(rows[index]!)));
+  const prompts = scoredOf(heldIdx.filter((index) => !isDocument(rows[index]!) && parts[index]!.length > 0));
+  const threshold = Math.min(0.99, Math.max(0.05, recallAtFpr(docs, DOC_TARGET_FPR)?.threshold ?? 0.5));
+  const counts = confusion(docs, threshold);
+  const promptCounts = confusion(prompts, threshold);
+  const holdout = { n: docs.length, recall: counts.tpr, fpr: counts.fpr, f1: counts.f1, auc: rocAuc(docs), recall_at_1pct_fpr: recallAtFpr(docs, 0.01)?.recall ?? null, prompt_recall: promptCounts.tpr, prompt_fpr: promptCounts.fpr };
+  log(`  piece model: held-back documents ${JSON.stringify(holdout)} threshold=${threshold.toFixed(4)}`);
+  return { trained, segment, threshold, score, holdout };
+}
+
 function sha256(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(join(dataRoot, file)));
   return hash.digest('hex');
 }
 
-function leaveOneSourceOut(rows: readonly Row[], examples: readonly Example[], log: (line: string) => void): Record<string, unknown>[] {
+function leaveOneSourceOut(rows: readonly Row[], examples: readonly Example[], parts: readonly string[][] | null, log: (line: string) => void): Record<string, unknown>[] {
   const groups = [...new Set(rows.map((row) => row.group))].sort();
   const results: Record<string, unknown>[] = [];
   for (const group of groups) {
-    const inside = examples.filter((_, index) => rows[index]!.group === group);
-    const outside = examples.filter((_, index) => rows[index]!.group !== group);
-    if (!outside.some((example) => example.label === 1)) continue;
-    const trained = trainWithHoldout(outside, () => {});
-    const scored = inside.map((example) => ({ score: sigmoid(trained.platt.a * margin(trained.weights, trained.bias, example.vector) + trained.platt.b), label: example.label }));
-    const counts = confusion(scored, trained.threshold);
-    const result = { group, n: inside.length, positives: counts.tp + counts.fn, recall: counts.tp + counts.fn > 0 ? counts.tpr : null, fpr: counts.fp + counts.tn > 0 ? counts.fpr : null, auc: rocAuc(scored) };
+    const insideIdx = rows.flatMap((row, index) => (row.group === group ? [index] : []));
+    const outsideIdx = rows.flatMap((row, index) => (row.group !== group ? [index] : []));
+    if (!outsideIdx.some((index) => examples[index]!.label === 1)) continue;
+    const model = trainTask(outsideIdx.map((index) => rows[index]!), outsideIdx.map((index) => examples[index]!), parts ? outsideIdx.map((index) => parts[index]!) : null, () => {});
+    const scored = insideIdx.map((index) => ({ score: model.score(examples[index]!, parts?.[index]), label: examples[index]!.label }));
+    const counts = confusion(scored, model.threshold);
+    const result = { group, n: insideIdx.length, positives: counts.tp + counts.fn, recall: counts.tp + counts.fn > 0 ? counts.tpr : null, fpr: counts.fp + counts.tn > 0 ? counts.fpr : null, auc: rocAuc(scored) };
     log(`  leave out ${group}: ${JSON.stringify(result)}`);
     results.push(result);
   }
@@ -139,10 +183,12 @@ function main(): void {
     const rows = spec.files.flatMap((file) => readRows(file, groupOf));
     log(`${task}: ${rows.length} rows from ${spec.files.join(', ')}`);
     const examples = featurizeRows(rows, spec.mode);
-    const trained = trainWithHoldout(examples, log);
-    const metrics: Record<string, unknown> = { holdout: trained.holdout };
+    const parts = spec.mode === 'indirect' ? rows.map((row) => (isDocument(row) || row.label === 1 ? partsOf(row.text) : [])) : null;
+    const taskModel = trainTask(rows, examples, parts, log);
+    const trained = taskModel.trained;
+    const metrics: Record<string, unknown> = { holdout: trained.holdout, ...(taskModel.segment ? { documentHoldout: taskModel.holdout } : {}) };
     if (loso) {
-      const results = leaveOneSourceOut(rows, examples, log);
+      const results = leaveOneSourceOut(rows, examples, parts, log);
       const withRecall = results.filter((result) => typeof result.recall === 'number');
       const withFpr = results.filter((result) => typeof result.fpr === 'number');
       metrics.loso = {
@@ -160,13 +206,16 @@ function main(): void {
         signaturesVersion: SIGNATURES_VERSION,
         bias: trained.bias,
         platt: trained.platt,
-        threshold: Number(trained.threshold.toFixed(4)),
+        // Rounded up, so the stored threshold never admits a held-back negative the exact one excluded.
+        threshold: Math.ceil(taskModel.threshold * 10_000) / 10_000,
         trainedAt: 'deterministic',
         dataSha256: sha256(spec.files),
         metrics,
         hyper: { ...trained.hyper, seed: SEED, targetFpr: TARGET_FPR, split: '80/20 seeded; Platt + threshold on the 20%' },
+        ...(taskModel.segment ? { segment: { bias: taskModel.segment.bias, platt: taskModel.segment.platt } } : {}),
       },
       trained.weights,
+      taskModel.segment?.weights ?? null,
     );
     const path = join(MODELS_DIR, `${task}.json`);
     writeFileSync(path, `${JSON.stringify(model.toFile())}\n`);

@@ -20,17 +20,18 @@ export const defaultPolicy: NonNullable<ConfigInput['policy']> = {
       phases: ['response', 'response-stream'],
       action: 'flag',
     },
-    // Threshold: the model's calibrated threshold (models/indirect-injection.json, 1% FPR on held-back
-    // train; dev FPR 0.00, ADR 0005). Direct injection in user turns is not in the default policy yet:
-    // its classifier still marks ordinary short requests (issue 3 follow-up); add `ai/prompt-injection`
-    // to a policy explicitly to use it.
+    // Threshold: the model's calibrated threshold rounded up (models/indirect-injection.json: 2% FPR on
+    // held-back clean training documents, scored by the piece model; dev FPR 0.00, ADR 0005). Direct
+    // injection in user turns is not in the default policy yet: its classifier still marks ordinary
+    // short requests ("say: ...") and misses a quarter of dev attacks at 1% FPR (issue 3 follow-up);
+    // add `ai/prompt-injection` to a policy explicitly to use it.
     {
       id: 'indirect-injection',
       scanner: 'ai/indirect-injection',
       phases: ['request'],
       origins: ['tool', 'document'],
       action: 'block',
-      threshold: 0.86,
+      threshold: 0.81,
       timeoutMs: 1000,
     },
     {

@@ -6,6 +6,7 @@
 import { canonicalize } from '../../text/canonicalize.ts';
 import type { CanonicalText } from '../../text/types.ts';
 import type { InjectionModel } from './model.ts';
+import { piecesWithContext } from './segments.ts';
 import { ADVERSARIAL_SUFFIX_ID, matchSignatures, SIGNATURES } from './signatures.ts';
 
 export type InjectionMode = 'direct' | 'indirect';
@@ -90,13 +91,29 @@ export function classify(model: InjectionModel, text: string, ids: readonly numb
   return best;
 }
 
+/** Highest segment-model margin over the pieces of `text` (-Infinity without a segment model). */
+export function maxSegmentMargin(model: InjectionModel, text: string): number {
+  if (!model.segmentWeights) return Number.NEGATIVE_INFINITY;
+  let best = Number.NEGATIVE_INFINITY;
+  for (const piece of piecesWithContext(text)) {
+    const m = model.segmentMargin(piece.text);
+    if (m > best) best = m;
+  }
+  return best;
+}
+
 /** Analyses one canonical text. */
 export function analyze(canonical: CanonicalText, options: DetectorOptions): Analysis {
   const { parts, ids, found } = inspect(canonical, options.mode);
   let classifier: number | null = null;
   if (options.model) {
     classifier = 0;
-    for (const part of parts) classifier = Math.max(classifier, classify(options.model, part, ids));
+    for (const part of parts) {
+      // Indirect models carry a piece-level model that replaces the whole-text one: an instruction is
+      // judged on its own line or sentence, not diluted by (or blamed on) the document around it.
+      const p = options.model.segmentWeights ? options.model.segmentProbability(maxSegmentMargin(options.model, part)) : classify(options.model, part, ids);
+      classifier = Math.max(classifier, p);
+    }
   }
   const signatures = options.signatures ? found : [];
   let risk = classifier ?? 0;

@@ -27,21 +27,61 @@ export interface ModelMeta {
   dataSha256: string;
   metrics: Record<string, unknown>;
   hyper: Record<string, unknown>;
+  /**
+   * Optional second model over the pieces of a document (lines, sentences; see segments.ts), used by
+   * the indirect detector: the document scores as its highest piece, calibrated on whole documents.
+   */
+  segment?: { bias: number; platt: { a: number; b: number } };
 }
 
 export interface ModelFile extends ModelMeta {
   weights: string;
+  /** base64 float32 weights of the segment model (2^bits values, no signature features). */
+  segmentWeights?: string;
+}
+
+function encode(weights: Float32Array): string {
+  return Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength).toString('base64');
+}
+
+function decode(base64: string): Float32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  // Copy into an aligned buffer: a Buffer slice may start at an offset that is not a multiple of 4.
+  const weights = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(weights.buffer).set(bytes);
+  return weights;
 }
 
 export class InjectionModel {
   readonly meta: ModelMeta;
   readonly weights: Float32Array;
+  readonly segmentWeights: Float32Array | null;
 
-  constructor(meta: ModelMeta, weights: Float32Array) {
+  constructor(meta: ModelMeta, weights: Float32Array, segmentWeights: Float32Array | null = null) {
     const expected = (1 << meta.bits) + meta.signatureFeatures;
     if (weights.length !== expected) throw new Error(`injection model: expected ${expected} weights, found ${weights.length}`);
+    if ((meta.segment === undefined) !== (segmentWeights === null)) throw new Error('injection model: segment metadata and segment weights must come together');
+    if (segmentWeights && segmentWeights.length !== 1 << meta.bits) throw new Error(`injection model: expected ${1 << meta.bits} segment weights, found ${segmentWeights.length}`);
     this.meta = meta;
     this.weights = weights;
+    this.segmentWeights = segmentWeights;
+  }
+
+  /** Raw margin of one document piece under the segment model (0 features: the bias). */
+  segmentMargin(piece: string): number {
+    const segment = this.meta.segment;
+    if (!segment || !this.segmentWeights) return Number.NEGATIVE_INFINITY;
+    const vector = featurize(piece, { bits: this.meta.bits, extra: [] });
+    let sum = 0;
+    for (const index of vector.indices) sum += this.segmentWeights[index] ?? 0;
+    return segment.bias + sum * vector.value;
+  }
+
+  /** Calibrated probability for a document whose highest piece margin is `margin`. */
+  segmentProbability(margin: number): number {
+    const segment = this.meta.segment;
+    if (!segment || !Number.isFinite(margin)) return 0;
+    return sigmoid(segment.platt.a * margin + segment.platt.b);
   }
 
   /** Raw margin of a feature vector. */
@@ -59,18 +99,13 @@ export class InjectionModel {
 
   /** Serialises to the JSON file format. */
   toFile(): ModelFile {
-    const bytes = Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength);
-    return { ...this.meta, weights: bytes.toString('base64') };
+    return { ...this.meta, weights: encode(this.weights), ...(this.segmentWeights ? { segmentWeights: encode(this.segmentWeights) } : {}) };
   }
 
   static fromFile(file: ModelFile): InjectionModel {
     if (file.format !== MODEL_FORMAT) throw new Error(`injection model: unsupported format ${JSON.stringify(file.format)} (expected ${MODEL_FORMAT})`);
-    const bytes = Buffer.from(file.weights, 'base64');
-    // Copy into an aligned buffer: a Buffer slice may start at an offset that is not a multiple of 4.
-    const weights = new Float32Array(bytes.byteLength / 4);
-    new Uint8Array(weights.buffer).set(bytes);
-    const { weights: _omit, ...meta } = file;
-    return new InjectionModel(meta, weights);
+    const { weights, segmentWeights, ...meta } = file;
+    return new InjectionModel(meta, decode(weights), segmentWeights === undefined ? null : decode(segmentWeights));
   }
 }
 

@@ -89,6 +89,16 @@ export function platt(margins: readonly number[], labels: readonly (0 | 1)[]): {
   // Platt's smoothed targets keep the fit finite when the classes separate perfectly.
   const high = (positives + 1) / (positives + 2);
   const low = 1 / (negatives + 2);
+  const loss = (a: number, b: number): number => {
+    let total = 0;
+    for (let i = 0; i < margins.length; i++) {
+      const target = labels[i] === 1 ? high : low;
+      const z = a * margins[i]! + b;
+      // log(1 + e^z) - target * z, computed stably.
+      total += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - target * z;
+    }
+    return total;
+  };
   let a = 1;
   let b = 0;
   for (let iteration = 0; iteration < 100; iteration++) {
@@ -106,8 +116,14 @@ export function platt(margins: readonly number[], labels: readonly (0 | 1)[]): {
     }
     const det = hAA * hBB - hAB * hAB;
     if (Math.abs(det) < 1e-12) break;
-    const stepA = (hBB * gA - hAB * gB) / det;
-    const stepB = (hAA * gB - hAB * gA) / det;
+    let stepA = (hBB * gA - hAB * gB) / det;
+    let stepB = (hAA * gB - hAB * gA) / det;
+    // Backtracking: with large, well-separated margins a full Newton step can overshoot and diverge.
+    const before = loss(a, b);
+    for (let halvings = 0; halvings < 40 && !(loss(a - stepA, b - stepB) <= before); halvings++) {
+      stepA /= 2;
+      stepB /= 2;
+    }
     a -= stepA;
     b -= stepB;
     if (Math.abs(stepA) + Math.abs(stepB) < 1e-9) break;
