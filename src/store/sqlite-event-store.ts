@@ -1,252 +1,365 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
 import type { Logger } from '../telemetry/logger.ts';
-import { EVENT_COLUMNS, fromRow, timeToMs, toRow } from './event-row.ts';
+import { toRow } from './event-row.ts';
 import type { EventRow } from './event-row.ts';
 import { migrate } from './migrations.ts';
+import { EventReader } from './sqlite-reader.ts';
+import { describeError, errorFrom, writerConfigFor, WriterThread } from './sqlite-writer.ts';
+import type { WriterConfig, WriterError, WriterFault } from './sqlite-writer.ts';
 import type { EventQuery, EventStore, GatewayEvent } from './types.ts';
 
 /** Options for {@link createSqliteEventStore}. */
 export interface SqliteEventStoreOptions {
-  /** Database file; its parent directory is created when missing. `:memory:` works for tests. */
+  /** Database file; its parent directory is created when missing. `:memory:` (tests) uses a private temp file removed on close. */
   path: string;
-  /** How long an appended event may wait before its batch is written (default 50). */
+  /** How long an appended event may wait before its batch is sent to the writer thread (default 50). */
   flushIntervalMs?: number;
-  /** Most events written in one transaction (default 500). */
+  /**
+   * Most events in one batch, which the writer thread commits as one transaction (default 100).
+   * The main thread converts and posts a batch in one callback (roughly 5-10 µs per event), so this
+   * also bounds the longest event-loop stall the store can cause while draining a backlog.
+   */
   maxBatch?: number;
   /** Most events held in memory while the disk is failing; newer ones are dropped beyond it (default 100000). */
   maxQueued?: number;
   logger: Logger;
 }
 
-/** Page size of `list` when no limit is given. */
-export const DEFAULT_LIST_LIMIT = 100;
-/** Largest page `list` returns, so one query cannot load the whole table. */
-export const MAX_LIST_LIMIT = 10_000;
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './sqlite-reader.ts';
 
-const COLUMNS_SQL = EVENT_COLUMNS.join(', ');
-const INSERT_SQL = `INSERT INTO events (${COLUMNS_SQL}) VALUES (${EVENT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT(id) DO NOTHING`;
+// About 0.5-1 ms of main-thread work per batch; larger batches save little, the commit being cheap in WAL mode.
+const DEFAULT_MAX_BATCH = 100;
 // Retries after a failed write back off up to this, so a broken disk is not hammered.
 const MAX_RETRY_DELAY_MS = 5_000;
 // While writes keep failing, repeat the error log at most this often.
 const ERROR_LOG_EVERY_MS = 10_000;
+// close() stops waiting for the writer thread's final checkpoint after this and terminates it.
+const WRITER_CLOSE_TIMEOUT_MS = 10_000;
 
-/** Opens (creating and migrating when needed) a SQLite event store with batched, off-hot-path writes. */
+/** Opens (creating and migrating when needed) a SQLite event store whose writes run on a worker thread. */
 export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
   return new SqliteEventStore(options);
 }
 
-/** Errors caused by one event's data rather than the database; retrying them can never succeed. */
-function isDataError(err: unknown): boolean {
-  if (err instanceof TypeError || err instanceof RangeError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
+/**
+ * Test-only: the next write attempts simulate a fault each (a failed write, or the
+ * writer thread dying before or after its commit), so retry, restart and re-send can
+ * be exercised without breaking a real disk.
+ */
+export function injectWriterFaults(store: EventStore, faults: readonly WriterFault[]): void {
+  if (!(store instanceof SqliteEventStore)) throw new TypeError('injectWriterFaults needs a SQLite event store');
+  store.armFaults(faults);
 }
 
-/** Only the message and SQLite code: error objects may carry bound parameters. */
-function describe(err: unknown): { message: string; code?: string } {
-  const message = err instanceof Error ? err.message : String(err);
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? { message, code } : { message };
+/** Creates the file, switches it to WAL and migrates it, on the main thread, before anything else opens it. */
+function prepareDatabase(path: string): void {
+  const db = new Database(path);
+  try {
+    // WAL lets the main thread's reader run beside the writer thread; the mode is stored in the file.
+    db.pragma('journal_mode = WAL');
+    migrate(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Events taken off the queue and sent as one transaction; kept until the writer acknowledges them. */
+interface Batch {
+  seq: number;
+  /** `settled` once this batch is acknowledged: every event up to here is then committed or dropped. */
+  end: number;
+  events: number;
+  rows: EventRow[];
+  sends: number;
+}
+
+interface Waiter {
+  target: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
 }
 
 class SqliteEventStore implements EventStore {
-  private readonly db: Db;
   private readonly log: Logger;
   private readonly intervalMs: number;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
-  private readonly insert: Statement<[EventRow]>;
-  private readonly insertMany: Transaction<(rows: EventRow[]) => number>;
-  private readonly selectById: Statement<[string]>;
-  private readonly countAll: Statement<[]>;
-  private readonly listStatements = new Map<string, Statement<unknown[]>>();
+  private readonly tempDir: string | null;
+  private readonly writerConfig: WriterConfig;
+  private readonly reader: EventReader;
+  private writer: WriterThread | null = null;
   private queue: GatewayEvent[] = [];
+  /** At most one batch is at the writer at a time, so commits keep append order. */
+  private inFlight: Batch | null = null;
+  private awaitingReply = false;
+  private nextSeq = 1;
+  /** Events accepted by append, ever; `settled` counts the committed (or malformed) prefix of them. */
+  private accepted = 0;
+  private settled = 0;
+  private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerImmediate = false;
+  private closeRequested = false;
+  private closing: Promise<void> | null = null;
   private closed = false;
   private failures = 0;
+  private deaths = 0;
   private lastErrorLogAt = 0;
   private dropped = 0;
+  private faults: WriterFault[] = [];
 
   constructor(options: SqliteEventStoreOptions) {
     this.log = options.logger;
     this.intervalMs = Math.max(1, options.flushIntervalMs ?? 50);
-    this.maxBatch = Math.max(1, options.maxBatch ?? 500);
+    this.maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
     this.maxQueued = Math.max(this.maxBatch, options.maxQueued ?? 100_000);
-    if (options.path !== ':memory:') {
-      mkdirSync(dirname(options.path), { recursive: true });
-    }
-    this.db = new Database(options.path);
+    // A private file stands in for :memory:, which a second connection (the writer thread's) could not see.
+    this.tempDir = options.path === ':memory:' ? mkdtempSync(join(tmpdir(), 'bulwark-events-')) : null;
+    const path = this.tempDir === null ? options.path : join(this.tempDir, 'events.sqlite');
     try {
-      // WAL lets readers (admin API, CLI) run beside the writer; NORMAL keeps
-      // committed data safe across process crashes without an fsync per batch.
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      migrate(this.db);
-      this.insert = this.db.prepare(INSERT_SQL);
-      this.selectById = this.db.prepare(`SELECT ${COLUMNS_SQL} FROM events WHERE id = ?`);
-      this.countAll = this.db.prepare('SELECT COUNT(*) AS n FROM events');
+      if (this.tempDir === null) mkdirSync(dirname(path), { recursive: true });
+      prepareDatabase(path);
+      // Opened only after the migrations, so it never sees a half-built schema.
+      this.reader = new EventReader(path);
     } catch (err) {
-      this.db.close();
+      this.removeTempDir();
       throw err;
     }
-    this.insertMany = this.db.transaction((rows: EventRow[]) => {
-      let duplicates = 0;
-      for (const row of rows) if (this.insert.run(row).changes === 0) duplicates++;
-      return duplicates;
-    });
+    this.writerConfig = writerConfigFor(path);
+    try {
+      // Started now so its start-up overlaps the first requests instead of delaying the first write.
+      this.startWriter();
+    } catch (err) {
+      // pump() tries again, with back-off, when there is something to write.
+      this.log.error({ err: describeError(err) }, 'event store could not start its writer thread');
+    }
   }
 
   append(event: GatewayEvent): void {
     if (this.closed) throw new Error('event store is closed: append() called after close()');
-    if (this.queue.length >= this.maxQueued) {
+    if (this.queue.length + (this.inFlight?.events ?? 0) >= this.maxQueued) {
       // Only reachable while writes keep failing; bounding memory beats an OOM crash.
       this.dropped++;
       return;
     }
     this.queue.push(event);
+    this.accepted++;
+    // While a batch is at the writer its reply schedules the next one.
+    if (this.awaitingReply) return;
     if (this.queue.length >= this.maxBatch && this.failures === 0) this.schedule(0);
     else if (this.timer === null) this.schedule(this.retryDelay());
   }
 
   flush(): Promise<void> {
-    try {
-      this.writeQueued(Number.POSITIVE_INFINITY);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    const target = this.accepted;
+    if (this.settled >= target) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ target, resolve, reject }));
+    // flush means "write now": skip the interval or the retry back-off.
+    if (!this.awaitingReply) {
+      this.clearTimer();
+      this.pump();
     }
+    this.updateRef();
+    return done;
   }
 
   get(id: string): Promise<GatewayEvent | null> {
-    return this.read(() => {
-      const row = this.selectById.get(id) as EventRow | undefined;
-      return row ? fromRow(row) : null;
-    });
+    return this.read(() => this.reader.get(id));
   }
 
   list(query: EventQuery = {}): Promise<GatewayEvent[]> {
-    return this.read(() => {
-      const limit = Math.min(MAX_LIST_LIMIT, Math.floor(query.limit ?? DEFAULT_LIST_LIMIT));
-      if (!(limit > 0)) return [];
-      const params: unknown[] = [];
-      const where: string[] = [];
-      if (query.since !== undefined) {
-        const since = timeToMs(query.since);
-        if (since === null) throw new RangeError(`list: since is not a valid time: ${JSON.stringify(query.since)}`);
-        where.push('time_ms >= ?');
-        params.push(since);
-      }
-      if (query.decision !== undefined) {
-        where.push('decision = ?');
-        params.push(query.decision);
-      }
-      params.push(limit);
-      return (this.listStatement(where).all(...params) as EventRow[]).map(fromRow);
-    });
+    return this.read(() => this.reader.list(query));
   }
 
   count(): Promise<number> {
-    return this.read(() => (this.countAll.get() as { n: number }).n);
+    return this.read(() => this.reader.count());
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.clearTimer();
-    try {
-      this.writeQueued(Number.POSITIVE_INFINITY);
-    } catch (err) {
-      // Stay open so the caller can retry close(); the retry timer keeps trying too.
-      this.schedule(this.retryDelay());
-      const { message } = describe(err);
-      return Promise.reject(new Error(`event store could not write ${this.queue.length} queued events on close: ${message}`));
-    }
-    this.closed = true;
-    if (this.dropped > 0) this.log.error({ dropped: this.dropped }, 'event store dropped events while writes were failing');
-    this.db.close();
-    return Promise.resolve();
+    this.closing ??= this.shutdown();
+    return this.closing;
   }
 
-  /** Writes up to `limit` queued events in batches; throws (keeping them queued) when the database fails. */
-  private writeQueued(limit: number): void {
-    let written = 0;
-    while (this.queue.length > 0 && written < limit) {
-      const batch = this.queue.slice(0, this.maxBatch);
-      try {
-        this.writeBatch(batch);
-      } catch (err) {
-        this.onWriteFailure(err);
-        throw err;
-      }
-      // Nothing else runs during the synchronous write, so the head is still this batch.
-      this.queue.splice(0, batch.length);
-      written += batch.length;
+  /** @internal See {@link injectWriterFaults}. */
+  armFaults(faults: readonly WriterFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closeRequested = true;
+    this.updateRef();
+    try {
+      // Loop: events appended while we wait must be written too, until close() resolves.
+      while (this.settled < this.accepted) await this.flush();
+    } catch (err) {
+      // Stay open so the caller can retry close(); the retry timer keeps trying too.
+      this.closeRequested = false;
+      this.closing = null;
+      this.updateRef();
+      throw new Error(`event store could not write ${this.accepted - this.settled} queued events on close: ${describeError(err).message}`);
     }
-    if (written > 0 && this.failures > 0) {
+    // Same synchronous step as the check above, so no append can slip in between.
+    this.closed = true;
+    this.clearTimer();
+    if (this.dropped > 0) this.log.error({ dropped: this.dropped }, 'event store dropped events while writes were failing');
+    // The reader goes first so the writer's connection is the last one and its close checkpoints the WAL away.
+    this.reader.close();
+    const writer = this.writer;
+    this.writer = null;
+    await writer?.close(WRITER_CLOSE_TIMEOUT_MS);
+    this.removeTempDir();
+  }
+
+  /** Sends the next batch (building it from the queue when none is pending) unless one is at the writer already. */
+  private pump(): void {
+    if (this.awaitingReply) return;
+    while (this.inFlight === null && this.queue.length > 0) this.inFlight = this.nextBatch();
+    const batch = this.inFlight;
+    if (batch === null) return;
+    try {
+      const writer = this.writer ?? this.startWriter();
+      const fault = this.faults.shift();
+      if (fault !== undefined) writer.fault(fault);
+      batch.sends++;
+      this.awaitingReply = true;
+      writer.write(batch.seq, batch.rows);
+    } catch (err) {
+      // Starting a thread can fail (resource limits); treat it like a failed write.
+      this.awaitingReply = false;
+      this.onAttemptFailed(describeError(err));
+    }
+  }
+
+  /** Takes up to maxBatch events off the queue and converts them; null when all of them were malformed. */
+  private nextBatch(): Batch | null {
+    const events = this.queue.splice(0, this.maxBatch);
+    // toRow runs here, in the timer, rather than in append, so the request recording the event does not pay for it.
+    const rows: EventRow[] = [];
+    for (const event of events) {
+      try {
+        rows.push(toRow(event));
+      } catch (err) {
+        this.log.error({ eventId: typeof event?.id === 'string' ? event.id : null, err: describeError(err) }, 'event store dropped a malformed event');
+      }
+    }
+    // Nothing is in flight here, so everything before the queue is settled.
+    const end = this.settled + events.length;
+    if (rows.length === 0) {
+      this.settle(end);
+      return null;
+    }
+    return { seq: this.nextSeq++, end, events: events.length, rows, sends: 0 };
+  }
+
+  private startWriter(): WriterThread {
+    const writer: WriterThread = new WriterThread(this.writerConfig, {
+      // Replies from a thread that has since been replaced are stale and ignored.
+      ack: (seq, duplicates) => {
+        if (this.writer === writer) this.onAck(seq, duplicates);
+      },
+      failed: (seq, error) => {
+        if (this.writer === writer && this.awaitingReply && this.inFlight?.seq === seq) {
+          this.awaitingReply = false;
+          this.onAttemptFailed(error);
+        }
+      },
+      log: (level, msg, fields) => this.log[level](fields, msg),
+      died: (exitCode, error) => {
+        if (this.writer === writer) this.onWriterDied(exitCode, error);
+      },
+    });
+    this.writer = writer;
+    this.updateRef();
+    return writer;
+  }
+
+  private onAck(seq: number, duplicates: number): void {
+    const batch = this.inFlight;
+    if (!this.awaitingReply || batch === null || batch.seq !== seq) return;
+    this.awaitingReply = false;
+    this.inFlight = null;
+    this.deaths = 0;
+    if (duplicates > 0) {
+      // A re-sent batch may find its own rows, committed just before the old thread died.
+      if (batch.sends > 1) this.log.info({ duplicates }, 'event store re-sent batch was partly or wholly written already');
+      else this.log.warn({ duplicates }, 'event store ignored events whose id already exists');
+    }
+    if (this.failures > 0) {
       this.log.info({ failures: this.failures, dropped: this.dropped }, 'event store writes recovered');
       this.failures = 0;
       this.dropped = 0;
     }
-  }
-
-  private writeBatch(batch: GatewayEvent[]): void {
-    const rows: EventRow[] = [];
-    for (const event of batch) {
-      try {
-        rows.push(toRow(event));
-      } catch (err) {
-        this.log.error({ eventId: typeof event?.id === 'string' ? event.id : null, err: describe(err) }, 'event store dropped a malformed event');
-      }
+    this.settle(batch.end);
+    if (this.queue.length === 0) return;
+    // Someone waits, or a full batch is ready: keep draining. Otherwise wait for the interval.
+    if (this.waiters.length > 0 || this.queue.length >= this.maxBatch) {
+      this.clearTimer();
+      this.pump();
+    } else if (this.timer === null) {
+      this.schedule(this.intervalMs);
     }
-    if (rows.length === 0) return;
-    let duplicates: number;
-    try {
-      duplicates = this.insertMany(rows);
-    } catch (err) {
-      if (!isDataError(err)) throw err;
-      duplicates = this.insertIsolated(rows);
-    }
-    if (duplicates > 0) this.log.warn({ duplicates }, 'event store ignored events whose id already exists');
   }
 
-  /** Retries a batch row by row so one bad event cannot block the rest forever. */
-  private insertIsolated(rows: EventRow[]): number {
-    let duplicates = 0;
-    const run = this.db.transaction(() => {
-      for (const row of rows) {
-        try {
-          if (this.insert.run(row).changes === 0) duplicates++;
-        } catch (err) {
-          if (!isDataError(err)) throw err;
-          this.log.error({ eventId: row.id, err: describe(err) }, 'event store dropped an event it could not write');
-        }
-      }
-    });
-    run();
-    return duplicates;
-  }
-
-  private onWriteFailure(err: unknown): void {
+  /** A write (or a thread start) failed: keep the batch, reject current flushes, retry with back-off. */
+  private onAttemptFailed(error: WriterError): void {
     this.failures++;
     const now = Date.now();
     if (this.failures === 1 || now - this.lastErrorLogAt >= ERROR_LOG_EVERY_MS) {
       this.lastErrorLogAt = now;
-      this.log.error({ err: describe(err), queued: this.queue.length, failures: this.failures, dropped: this.dropped }, 'event store write failed; events kept for retry');
+      const queued = this.queue.length + (this.inFlight?.events ?? 0);
+      this.log.error({ err: error, queued, failures: this.failures, dropped: this.dropped }, 'event store write failed; events kept for retry');
     }
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.updateRef();
+    for (const waiter of waiters) waiter.reject(errorFrom(error));
+    this.clearTimer();
+    this.schedule(this.retryDelay());
+  }
+
+  private onWriterDied(exitCode: number, error: WriterError | null): void {
+    this.writer = null;
+    const wasWriting = this.awaitingReply;
+    this.awaitingReply = false;
+    this.deaths++;
+    this.log.error(
+      { exitCode, err: error, unacknowledged: this.inFlight?.events ?? 0, deaths: this.deaths },
+      'event store writer thread died; restarting it and re-sending unacknowledged events',
+    );
+    if (this.closed) return;
+    // One death is retried at once (flushes keep waiting); a thread that keeps dying
+    // without progress is handled like a failing disk, with back-off and rejected flushes.
+    if (this.deaths === 1) this.pump();
+    else if (wasWriting) this.onAttemptFailed({ message: `event store writer thread exited with code ${exitCode}` });
+    else if (this.timer === null && this.inFlight !== null) this.schedule(this.retryDelay());
+  }
+
+  /** Marks every event up to `end` as done and resolves the flushes that were waiting for them. */
+  private settle(end: number): void {
+    this.settled = end;
+    if (this.waiters.length === 0) return;
+    const done = this.waiters.filter((w) => w.target <= end);
+    if (done.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.target > end);
+    this.updateRef();
+    for (const waiter of done) waiter.resolve();
+  }
+
+  /** The writer thread keeps the process alive only while a flush or close awaits it; otherwise, like the timer, it must not. */
+  private updateRef(): void {
+    if (this.writer === null) return;
+    if (this.waiters.length > 0 || this.closeRequested) this.writer.ref();
+    else this.writer.unref();
   }
 
   private readonly onTimer = (): void => {
     this.timer = null;
     this.timerImmediate = false;
-    try {
-      this.writeQueued(this.maxBatch);
-    } catch {
-      // Already logged by onWriteFailure; the events stay queued for the next try.
-    }
-    if (this.queue.length > 0) this.schedule(this.failures > 0 ? this.retryDelay() : 0);
+    this.pump();
   };
 
   private retryDelay(): number {
@@ -261,7 +374,7 @@ class SqliteEventStore implements EventStore {
       clearTimeout(this.timer);
     }
     this.timerImmediate = delayMs === 0;
-    // unref: a pending flush must not keep the process alive; close() flushes on shutdown.
+    // unref: a pending batch must not keep the process alive; close() flushes on shutdown.
     this.timer = setTimeout(this.onTimer, delayMs);
     this.timer.unref();
   }
@@ -272,6 +385,10 @@ class SqliteEventStore implements EventStore {
     this.timerImmediate = false;
   }
 
+  private removeTempDir(): void {
+    if (this.tempDir !== null) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
   private read<T>(fn: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
     try {
@@ -279,17 +396,5 @@ class SqliteEventStore implements EventStore {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-  }
-
-  private listStatement(where: string[]): Statement<unknown[]> {
-    const key = where.join(' AND ');
-    let stmt = this.listStatements.get(key);
-    if (!stmt) {
-      // rowid breaks ties between equal times so the newest append comes first.
-      const clause = where.length > 0 ? `WHERE ${key}` : '';
-      stmt = this.db.prepare(`SELECT ${COLUMNS_SQL} FROM events ${clause} ORDER BY time_ms DESC, rowid DESC LIMIT ?`);
-      this.listStatements.set(key, stmt);
-    }
-    return stmt;
   }
 }
