@@ -11,7 +11,7 @@ import type { ScanContext, ScanSegment } from '../scanners/types.ts';
 import { canonicalize } from '../text/canonicalize.ts';
 import type { Origin } from '../wire/types.ts';
 import type { EvalRow } from './dataset.ts';
-import { confusion, percentile, recallAtFpr, rocAuc, type Scored } from './metrics.ts';
+import { confusion, percentile, recallAtFpr, rocAuc, type Confusion, type Scored } from './metrics.ts';
 import { applyTransform, type TransformName } from './transforms.ts';
 
 export const DETECTORS = ['prompt-injection', 'indirect-injection', 'input'] as const;
@@ -77,19 +77,10 @@ interface Breakdown {
   fpr: number | null;
 }
 
-export interface EvalReport {
+export interface EvalReport extends Confusion {
   detector: string;
   threshold: number | null;
   transform: string | null;
-  n: number;
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-  tpr: number;
-  fpr: number;
-  precision: number;
-  f1: number;
   auc: number | null;
   recall_at_1pct_fpr: number | null;
   latency_ms: { p50: number; p99: number };
