@@ -7,6 +7,11 @@ export type Decision = 'block' | 'redact' | 'flag' | 'allow';
 
 const strength: Record<Decision, number> = { allow: 0, flag: 1, redact: 2, block: 3 };
 
+/** The strongest of several decisions (an event's decision is the strongest of its phases). */
+export function strongest(...decisions: Decision[]): Decision {
+  return decisions.reduce((best, next) => (strength[next] > strength[best] ? next : best), 'allow');
+}
+
 /** A finding the policy acted on, with the action it chose. */
 export interface DecidedFinding extends Finding {
   instance: string;

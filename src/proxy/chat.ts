@@ -1,6 +1,6 @@
 import { BulwarkError } from '../errors/bulwark-error.ts';
+import { strongest } from '../policy/decide.ts';
 import { canaryStateKey } from '../scanners/canary/index.ts';
-import type { UpstreamResult } from '../providers/upstream-client.ts';
 import type { WireFormat } from '../wire/types.ts';
 import { blockedError } from './blocked.ts';
 import { dialects, type Dialect } from './dialects.ts';
@@ -8,11 +8,11 @@ import { applyEditsToBody } from './edits.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { readBodyText } from './read-body.ts';
+import { assertValid, failUpstream, guardRequest, routeFor } from './request-guard.ts';
 import { plantCanary, spotlight } from './request-transforms.ts';
 import { scanPhase } from './scan-phase.ts';
 import type { ResponseSink } from './sink.ts';
 import { relayStream } from './streaming/relay.ts';
-import { upstreamError } from './upstream-errors.ts';
 import { usageOf } from './usage.ts';
 
 export interface ChatCall {
@@ -28,16 +28,11 @@ export interface ChatCall {
 /** THE request flow for chat routes in either format: validate, scan, call upstream, scan the answer, record. */
 export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void> {
   const client = dialects[call.format];
-  const validation = client.validate(call.body);
-  if (!validation.ok) {
-    const first = validation.issues[0];
-    throw new BulwarkError('BULWARK_INVALID_REQUEST', validation.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { param: first?.path ?? null });
-  }
+  assertValid(client.validate(call.body));
   const body = call.body;
   const model = String(body.model);
   const stream = body.stream === true;
-  const route = gateway.resolveRoute(model);
-  if (!route) throw new BulwarkError('BULWARK_UNKNOWN_MODEL', `The model "${model}" is not served by this gateway; no route matches it.`, { param: 'model' });
+  const route = routeFor(gateway, model);
 
   const draft = new EventDraft(call.requestId, call.route, gateway.config.policy.name, gateway.config.storage.content);
   draft.model = model;
@@ -47,13 +42,7 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
 
   // 1. Scan every segment of the request, whatever its origin.
   const requestSegments = client.requestSegments(body);
-  const request = await scanPhase(gateway, 'request', requestSegments, draft, state);
-  if (request.verdict.decision === 'redact' && !applyEditsToBody(body, requestSegments, request.verdict.edits)) request.verdict.decision = 'block';
-  if (request.verdict.decision === 'block') {
-    const error = blockedError(request.verdict, { policy, eventId: draft.id, phase: 'request' });
-    gateway.record(draft.finish('block', error.status));
-    throw error;
-  }
+  const request = await guardRequest(gateway, { body, segments: requestSegments, draft, state });
 
   // 2. Plant the canary and mark untrusted content; after the scan, so neither counts as the client's text.
   const { canary, spotlighting } = gateway.config.policy;
@@ -119,19 +108,4 @@ function upstreamBody(client: Dialect, body: Record<string, unknown>, target: Wi
   const translated = dialects[target].fromCanonicalRequest({ ...client.toCanonicalRequest(body), model });
   if (stream && target === 'openai') translated.stream_options = { include_usage: true };
   return translated;
-}
-
-function failUpstream(gateway: Gateway, draft: EventDraft, result: Extract<UpstreamResult, { ok: false }>): never {
-  const error = upstreamError(result, draft.id);
-  draft.provider = result.provider ?? null;
-  draft.error = `${result.kind}: ${result.message}`;
-  gateway.record(draft.finish('error', error.status));
-  throw error;
-}
-
-const order = ['allow', 'flag', 'redact', 'block'] as const;
-
-/** The event's decision is the strongest of its phases. */
-export function strongest(...decisions: (typeof order)[number][]): (typeof order)[number] {
-  return decisions.reduce((best, next) => (order.indexOf(next) > order.indexOf(best) ? next : best), 'allow');
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { BulwarkError } from '../errors/bulwark-error.ts';
 import { formatPath } from '../config/load.ts';
-import { applyEdits, type Decision, type Verdict } from '../policy/decide.ts';
+import { applyEdits, strongest, type Decision, type Verdict } from '../policy/decide.ts';
 import type { Origin, Role, TextSegment } from '../wire/types.ts';
-import { strongest } from './chat.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { scanPhase } from './scan-phase.ts';

@@ -1,11 +1,10 @@
 import type { Readable } from 'node:stream';
 import { BulwarkError } from '../../errors/bulwark-error.ts';
 import { renderStreamError } from '../../errors/render.ts';
-import type { Decision } from '../../policy/decide.ts';
+import { strongest, type Decision } from '../../policy/decide.ts';
 import { createSseParser } from '../../wire/sse.ts';
 import type { StreamEvent, WireFormat } from '../../wire/types.ts';
 import { blockedError } from '../blocked.ts';
-import { strongest } from '../chat.ts';
 import { dialects, type Dialect } from '../dialects.ts';
 import type { EventDraft } from '../event-draft.ts';
 import type { Gateway } from '../gateway.ts';
