@@ -1,32 +1,15 @@
 // npm run bench:gateway — drives the upstream fixture directly and through the gateway (default policy, SQLite
 // events, JSON logs) at a fixed rate, interleaving rounds so both see the same machine, and prints the added latency.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantile, runFixedRate, type LoadResult } from './load.ts';
+import { startProcess as start } from './spawn.ts';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const rate = Number(args.get('rate') ?? 1000);
 const seconds = Number(args.get('seconds') ?? 5);
 const rounds = Number(args.get('rounds') ?? 3);
-const root = join(import.meta.dirname, '..');
-
-function start(command: string[], env: NodeJS.ProcessEnv, healthUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}: ${stderr}`)));
-    const poll = (): void => {
-      fetch(healthUrl).then(
-        () => resolve(child),
-        () => setTimeout(poll, 100),
-      );
-    };
-    poll();
-  });
-}
 
 const prompt = 'Summarise the following customer note for the support team. '.repeat(17).slice(0, 1024);
 const body = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: prompt }] });

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { createGatewayServer } from './http/server.ts';
+import { createAccessControl, type AccessControl } from './proxy/access-control.ts';
 import { createGateway, type Gateway } from './proxy/gateway.ts';
-import { createSqliteEventStore } from './store/sqlite-event-store.ts';
+import { openEventStore } from './store/open.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 export interface StartOptions {
@@ -35,11 +36,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   mkdirSync(options.dataDir, { recursive: true });
-  const store = createSqliteEventStore({ path: join(options.dataDir, 'events.db'), flushIntervalMs: config.storage.flushIntervalMs, logger });
+  // storage.kind picks SQLite (in the data directory) or PostgreSQL; both keep the audit chain.
+  const store = await openEventStore({ config, dataDir: options.dataDir, logger, env: options.env ?? process.env });
   let gateway: Gateway;
+  let access: AccessControl | undefined;
   try {
-    gateway = createGateway({ config, logger, store, dataDir: options.dataDir, env: options.env ?? process.env });
+    access = await createAccessControl({ config, dataDir: options.dataDir, logger });
+    gateway = createGateway({ config, logger, store, dataDir: options.dataDir, env: options.env ?? process.env, access });
   } catch (error) {
+    await access?.close();
     await store.close();
     throw error;
   }

@@ -13,9 +13,15 @@ const forbidden: Record<string, string[]> = {
   wire: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store'],
   providers: ['http', 'proxy', 'cli', 'scanners', 'policy', 'store'],
   store: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers'],
+  auth: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store'],
+  limits: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'auth'],
+  abuse: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'auth', 'limits', 'wire'],
   proxy: ['http', 'cli'],
   http: ['cli'],
   config: ['http', 'proxy', 'cli'],
+  crypto: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire', 'pseudonyms'],
+  pseudonyms: ['http', 'proxy', 'cli', 'policy', 'providers', 'store', 'wire'],
+  audit: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire'],
 };
 
 function files(dir: string): string[] {

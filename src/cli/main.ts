@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
+import { registerAccessCommands } from './commands/access-commands.ts';
+import { auditVerifyCommand, type AuditVerifyOptions } from './commands/audit.ts';
 import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
 import { evalCommand, type EvalOptions } from './commands/eval.ts';
 import { scanCommand } from './commands/scan.ts';
@@ -41,13 +43,31 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
   program
     .command('eval')
     .description('measure a detector on labelled JSONL (text, label, category?, source?); exit 2 on bad usage or data')
-    .requiredOption('--detector <name>', 'prompt-injection, indirect-injection, or input (the default policy request phase)')
+    .requiredOption('--detector <name>', 'prompt-injection, indirect-injection, input (the default policy request phase), or pii (span metrics)')
     .requiredOption('--data <file>', 'JSONL file to score')
     .option('--json', 'print exactly one JSON object')
     .option('--threshold <x>', 'flag at or above this score (default: the model\'s calibrated threshold)')
     .option('--transform <name>', 'evasion applied to every positive: base64, hex, rot13, leet, homoglyph, zero-width, tag-smuggle, emoji-smuggle, split')
+    .option('--split <part>', 'for --detector pii (rows {text, spans}): tune, measure or all (default all)')
+    .option('--category <names>', 'score only rows whose `category` is one of these (comma-separated), e.g. benign_hard')
     .action(async (options: EvalOptions) => {
       code = await evalCommand(options, io);
+    });
+
+  registerAccessCommands(program, { io, dataDir, done: (result) => (code = result) });
+
+  program
+    .command('audit')
+    .description('work with the tamper-evident audit chain of stored events')
+    .command('verify')
+    .description('verify the audit chain of the configured store; exit 0 ok, 1 problem found, 2 usage or config error')
+    .option('--from <seq>', 'first seq to check (default 1)')
+    .option('--to <seq>', 'last seq to check (default: the head)')
+    .option('--partition <name>', 'only this partition (tenant; default: all)')
+    .option('--json', 'print exactly one JSON object')
+    .option('-c, --config <file>', 'YAML config file (default: $BULWARK_CONFIG, else environment defaults)')
+    .action(async (options: AuditVerifyOptions) => {
+      code = await auditVerifyCommand({ ...options, ...optional('dataDir', dataDir()) }, io);
     });
 
   const config = program.command('config').description('work with configuration files');

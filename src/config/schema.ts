@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Abuse } from '../abuse/config.ts';
+import { Budgets, Pricing } from '../limits/budget-config.ts';
 
 /** Upstream wire dialects; most self-hosted servers speak openai-compatible. */
 export const ProviderType = z
@@ -72,6 +74,14 @@ export const ScannerInstance = z
     origins: z.array(OriginName).optional().describe('Segment origins scanned (default: all).'),
     action: Action.default('block'),
     originActions: z.partialRecord(OriginName, Action).default({}).describe('Per-origin action overrides, e.g. {document: flag}.'),
+    ruleActions: z
+      .record(z.string().regex(/^[A-Za-z0-9_./*-]+$/, 'expected a rule id or a glob such as pii/* '), Action)
+      .default({})
+      .describe('Per-rule action overrides by rule id or glob, e.g. {"pii/CREDIT_CARD": block, "pii/*": redact}; the most specific match wins and beats originActions.'),
+    clauses: z
+      .record(z.string().regex(/^[A-Za-z0-9_./*-]+$/, 'expected a rule id or a glob such as pii/* '), z.string().min(1).max(300))
+      .default({})
+      .describe('Regulatory clause each rule id (or glob) answers, e.g. {"pii/US_SSN": "HIPAA §164.514(b)(2)(i)(G): social security numbers"}; findings, events and block messages cite it.'),
     threshold: z.number().min(0).max(1).default(0.5).describe('Findings scoring below this are ignored.'),
     timeoutMs: z.number().int().min(1).max(60_000).default(100).describe('Deadline for one scan.'),
     onError: z.enum(['block', 'allow']).default('block').describe('Consequence of a throw or timeout; allow is logged as fail-open.'),
@@ -94,13 +104,26 @@ export const Spotlighting = z
   })
   .strict();
 
+export const Pseudonymisation = z
+  .object({
+    enabled: z.boolean().default(false).describe('Keep a per-tenant, per-conversation vault of values replaced with a `pseudonymise` style, and restore them in responses (streamed ones included).'),
+    conversationHeader: z.string().regex(/^[a-z0-9-]+$/, 'expected a lowercase header name').default('x-bulwark-conversation-id').describe('Request header naming the conversation; without it the mapping lasts one request.'),
+    ttlSeconds: z.number().int().min(60).max(90 * 86_400).default(86_400).describe('How long a conversation\'s mappings are kept after its last use.'),
+  })
+  .strict();
+
 export const Policy = z
   .object({
     name: z.string().min(1).default('default'),
     description: z.string().optional(),
     scanners: z.array(ScannerInstance).default([]),
+    packs: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a pack name such as hipaa or pci-dss'))
+      .default([])
+      .describe('Compliance and vertical packs to include by name (packs/<name>.yaml): their scanner instances are added with ids `<pack>.<id>`; an instance of the policy with the same id replaces the pack\'s.'),
     canary: Canary.prefault({}),
     spotlighting: Spotlighting.prefault({}),
+    pseudonymisation: Pseudonymisation.prefault({}),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -115,10 +138,28 @@ export const Server = z
   })
   .strict();
 
+export const PostgresStorage = z
+  .object({
+    url: SecretRef.default({ env: 'BULWARK_POSTGRES_URL' }).describe('Connection string postgres://user:password@host:port/database, or { env } naming the variable holding it; never logged.'),
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected lowercase letters, digits and _ (at most 63, not starting with a digit)').default('bulwark').describe('Schema holding the event tables; created and migrated at startup.'),
+    poolSize: z.number().int().min(1).max(100).default(4).describe('Most connections each gateway process opens.'),
+  })
+  .strict();
+
+export const AuditStorage = z
+  .object({
+    checkpointEveryRecords: z.number().int().min(1).max(10_000_000).default(1_000).describe('Sign an audit checkpoint at least every this many events of a partition.'),
+    checkpointIntervalMs: z.number().int().min(100).max(86_400_000).default(60_000).describe('...or this long after the first event no checkpoint covers. Signing key: BULWARK_AUDIT_SIGNING_KEY, else generated in the data directory.'),
+  })
+  .strict();
+
 export const Storage = z
   .object({
     content: z.enum(['none', 'redacted']).default('redacted').describe('What request and response text events keep: nothing, or the text with every finding masked.'),
     flushIntervalMs: z.number().int().min(1).max(10_000).default(50).describe('Event batch flush interval.'),
+    kind: z.enum(['sqlite', 'postgres']).default('sqlite').describe('Event store: embedded SQLite in the data directory, or PostgreSQL (several gateways may share it).'),
+    postgres: PostgresStorage.prefault({}).describe('Used when kind is postgres.'),
+    audit: AuditStorage.prefault({}).describe('Tamper-evident audit chain over stored events.'),
   })
   .strict();
 
@@ -127,6 +168,58 @@ export const Logging = z
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict();
+
+export const Auth = z
+  .object({
+    cacheTtlMs: z.number().int().min(0).max(60_000).default(5_000).describe('How long a verified key (or an unknown prefix) is cached per process; another process\'s revocation or rotation applies within this time. Keys live in control.db in the data directory; while none exists only loopback callers are served.'),
+  })
+  .strict();
+
+const limitValue = (what: string) => z.number().int().min(0).nullable().default(null).describe(`${what}; null: unlimited.`);
+
+export const ScopeLimits = z
+  .object({
+    requestsPerMinute: limitValue('Requests admitted per sliding minute'),
+    tokensPerMinute: limitValue('Tokens per sliding minute (estimated from the request before the call, corrected with the upstream usage after it)'),
+    concurrent: limitValue('Requests in flight at once'),
+  })
+  .strict();
+
+export const Limits = z
+  .object({
+    store: z.enum(['memory', 'redis']).default('memory').describe('Where counters live: this process only, or Redis shared by every gateway process.'),
+    redis: z
+      .object({
+        url: z.string().min(1).default('redis://127.0.0.1:6379').describe('Redis URL (may carry a password; never logged).'),
+        keyPrefix: z.string().min(1).max(100).default('bulwark:limits:').describe('Namespace of every key the limit store writes.'),
+        commandTimeoutMs: z.number().int().min(10).max(10_000).default(500).describe('A Redis call slower than this counts as an outage (onStoreError applies).'),
+      })
+      .strict()
+      .prefault({}),
+    onStoreError: z.enum(['fail-closed', 'local-fallback']).default('fail-closed').describe('When Redis cannot answer: refuse with 503 BULWARK_LIMITS_UNAVAILABLE, or count in this process\'s memory until it is back (logged once per outage).'),
+    algorithm: z.enum(['sliding', 'fixed']).default('sliding').describe('sliding: a one-minute window of 60 one-second buckets; fixed: counters reset on each minute boundary (cheaper, allows up to twice the limit across a boundary).'),
+    leaseTimeoutMs: z.number().int().min(1_000).max(86_400_000).default(600_000).describe('A concurrency slot not released within this time frees itself (a crashed process); longer requests stop counting against `concurrent` after it.'),
+    defaults: z
+      .object({
+        key: ScopeLimits.prefault({}).describe('Limits of each API key.'),
+        project: ScopeLimits.prefault({}).describe('Limits of each project, over all its keys.'),
+        tenant: ScopeLimits.prefault({}).describe('Limits of each tenant, over all its projects.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Limits applied when control.db holds no override for the key, project or tenant.'),
+  })
+  .strict();
+
+export const Judge = z
+  .object({
+    model: z.string().min(1).describe('Model the LLM judge asks, routed like a client request by `routes` (e.g. gpt-4o-mini); scanners with a judge layer need it.'),
+    timeoutMs: z.number().int().min(10).max(60_000).default(1_500).describe('Most time one judge call may take; must be below the `timeoutMs` of every scanner instance that uses the judge.'),
+    maxTokens: z.number().int().min(8).max(4_096).default(64).describe('Most tokens a judge answer may use (a scanner may ask for fewer).'),
+    cacheSize: z.number().int().min(0).max(1_000_000).default(1_000).describe('Judge answers kept in an in-process LRU cache keyed by a hash of the prompt (0: no cache).'),
+  })
+  .strict();
+export type Judge = z.infer<typeof Judge>;
 
 /** The whole gateway configuration; the single source of truth for config docs and JSON Schema. */
 export const Config = z
@@ -138,6 +231,12 @@ export const Config = z
     providers: z.array(Provider).default([]),
     routes: z.array(Route).default([]),
     policy: Policy.prefault({}),
+    auth: Auth.prefault({}),
+    limits: Limits.prefault({}),
+    pricing: Pricing,
+    budgets: Budgets.prefault({}).describe('Spending budgets per key, project and tenant (amounts in control.db, `bulwark budgets set`).'),
+    abuse: Abuse.prefault({}).describe('Per-key abuse and model-extraction detection (src/abuse/README.md).'),
+    judge: Judge.optional().describe('LLM judge used by scanners that ask a model (ai/custom-judge, and the injection scanners with `judge.enabled`); absent: no judge.'),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

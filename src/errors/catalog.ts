@@ -14,6 +14,19 @@ export const errorCatalog = {
   BULWARK_UPSTREAM_UNAVAILABLE: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
   BULWARK_SHUTTING_DOWN: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
   BULWARK_INTERNAL: { status: 500, openai: 'server_error', anthropic: 'api_error' },
+  BULWARK_AUTH_MISSING: { status: 401, openai: 'authentication_error', anthropic: 'authentication_error' },
+  BULWARK_AUTH_INVALID: { status: 401, openai: 'authentication_error', anthropic: 'authentication_error' },
+  BULWARK_AUTH_EXPIRED: { status: 401, openai: 'authentication_error', anthropic: 'authentication_error' },
+  BULWARK_AUTH_REVOKED: { status: 401, openai: 'authentication_error', anthropic: 'authentication_error' },
+  BULWARK_AUTH_ROTATED: { status: 401, openai: 'authentication_error', anthropic: 'authentication_error' },
+  BULWARK_FORBIDDEN_SCOPE: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  BULWARK_FORBIDDEN_MODEL: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  BULWARK_FORBIDDEN_PROVIDER: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  BULWARK_RATE_LIMITED: { status: 429, openai: 'rate_limit_error', anthropic: 'rate_limit_error' },
+  BULWARK_LIMITS_UNAVAILABLE: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
+  BULWARK_BUDGET_EXCEEDED: { status: 402, openai: 'insufficient_quota', anthropic: 'billing_error' },
+  BULWARK_MODEL_UNPRICED: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  BULWARK_KEY_SUSPENDED: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
 } as const satisfies Record<string, { status: number; openai: string; anthropic: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,4 +1,4 @@
-/** Reads evaluation JSONL (`text`, `label`, optional `category`, `source`), naming the line and field of any bad row. */
+/** Reads evaluation JSONL (`text`, `label`, optional `category`, `source`, `categories`), naming the line and field of any bad row. */
 import { readFileSync } from 'node:fs';
 
 export interface EvalRow {
@@ -6,6 +6,8 @@ export interface EvalRow {
   label: 0 | 1;
   category: string;
   source: string;
+  /** Per-category labels (moderation rows): only the keys the source labels; absent when none. */
+  labels?: Record<string, 0 | 1>;
 }
 
 /** Bad data or a missing file: the CLI reports it and exits 2. */
@@ -34,10 +36,23 @@ export function parseRows(text: string, where: string): EvalRow[] {
     for (const key of ['category', 'source'] as const) {
       if (row[key] !== undefined && typeof row[key] !== 'string') throw new EvalDataError(`${at}: field "${key}": expected a string, got ${describe(row[key])}`);
     }
-    rows.push({ text: row.text, label: row.label, category: (row.category as string | undefined) ?? 'unknown', source: (row.source as string | undefined) ?? 'unknown' });
+    const labels = categoryLabels(row.categories, at);
+    rows.push({ text: row.text, label: row.label, category: (row.category as string | undefined) ?? 'unknown', source: (row.source as string | undefined) ?? 'unknown', ...(labels ? { labels } : {}) });
   }
   if (rows.length === 0) throw new EvalDataError(`${where}: no rows`);
   return rows;
+}
+
+/** The optional `categories` object: category name to 0|1; a missing key means "not labelled". */
+function categoryLabels(value: unknown, at: string): Record<string, 0 | 1> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EvalDataError(`${at}: field "categories": expected an object of 0|1 labels, got ${describe(value)}`);
+  const labels: Record<string, 0 | 1> = {};
+  for (const [key, label] of Object.entries(value)) {
+    if (label !== 0 && label !== 1) throw new EvalDataError(`${at}: field "categories.${key}": expected 0 or 1, got ${describe(label)}`);
+    labels[key] = label;
+  }
+  return Object.keys(labels).length > 0 ? labels : undefined;
 }
 
 function describe(value: unknown): string {

@@ -13,14 +13,20 @@ import type { Origin } from '../wire/types.ts';
 import type { EvalRow } from './dataset.ts';
 import { confusion, percentile, recallAtFpr, rocAuc, type Confusion, type Scored } from './metrics.ts';
 import { applyTransform, type TransformName } from './transforms.ts';
+import { byLabel, type CategoryVerdicts, type LabelBreakdown } from './label-categories.ts';
+import { createSafetyDetector } from './safety-detectors.ts';
+import { createSecretsDetector } from './secrets-detector.ts';
 
-export const DETECTORS = ['prompt-injection', 'indirect-injection', 'input'] as const;
+/** `pii` is a span detector: rows are `{text, spans}` and the report comes from `spans.ts`. */
+export const DETECTORS = ['prompt-injection', 'indirect-injection', 'input', 'pii', 'harmful', 'toxicity', 'secrets'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
 
 /** A scored sample: `flagged` is the detector's own verdict at its threshold. */
 interface Verdict {
   score: number;
   flagged: boolean;
+  /** Per-category verdicts (toxicity), reported in `by_label` for rows that carry `categories`. */
+  categories?: CategoryVerdicts;
 }
 
 export interface Detector {
@@ -39,6 +45,7 @@ function segmentOf(text: string, origin: Origin): ScanSegment {
 
 /** Builds a detector: one scanner with its default config, or the default policy's request phase. */
 export function createDetector(name: DetectorName, env: NodeJS.ProcessEnv = {}): Detector {
+  if (name === 'pii') throw new Error('pii is a span detector: score it with evaluateSpans (src/eval/spans.ts)');
   if (name === 'input') {
     const runner = compilePolicy(defaultConfig(env), pino({ level: 'silent' }), '.');
     return {
@@ -53,6 +60,8 @@ export function createDetector(name: DetectorName, env: NodeJS.ProcessEnv = {}):
       },
     };
   }
+  if (name === 'harmful' || name === 'toxicity') return createSafetyDetector(name);
+  if (name === 'secrets') return createSecretsDetector();
   const task = name;
   const scanner = createInjectionScanner(InjectionConfig.parse({}), task === 'prompt-injection' ? 'direct' : 'indirect', task);
   const origin: Origin = task === 'prompt-injection' ? 'user' : 'document';
@@ -86,6 +95,8 @@ export interface EvalReport extends Confusion {
   latency_ms: { p50: number; p99: number };
   by_source: Record<string, Breakdown>;
   by_category: Record<string, Breakdown>;
+  /** Per label category (rows with `categories`, detectors with per-category verdicts); empty otherwise. */
+  by_label: Record<string, LabelBreakdown>;
 }
 
 function breakdown(rows: readonly EvalRow[], flags: readonly boolean[], key: (row: EvalRow) => string): Record<string, Breakdown> {
@@ -113,6 +124,7 @@ export async function evaluate(rows: readonly EvalRow[], detector: Detector, opt
   for (const text of texts.slice(0, WARM_UP)) await detector.score(text, threshold);
   const scored: Scored[] = [];
   const flags: boolean[] = [];
+  const perCategory: (CategoryVerdicts | undefined)[] = [];
   const latencies: number[] = [];
   for (let index = 0; index < rows.length; index++) {
     const started = performance.now();
@@ -120,6 +132,7 @@ export async function evaluate(rows: readonly EvalRow[], detector: Detector, opt
     latencies.push(performance.now() - started);
     scored.push({ score: verdict.score, label: rows[index]!.label });
     flags.push(verdict.flagged);
+    perCategory.push(verdict.categories);
   }
   // Counts come from the detector's own verdicts, so `input` reflects the policy's decision.
   const counts = confusion(flags.map((flagged, index) => ({ score: flagged ? 1 : 0, label: scored[index]!.label })), 0.5);
@@ -134,5 +147,6 @@ export async function evaluate(rows: readonly EvalRow[], detector: Detector, opt
     latency_ms: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)) },
     by_source: breakdown(rows, flags, (row) => row.source),
     by_category: breakdown(rows, flags, (row) => row.category),
+    by_label: byLabel(rows, perCategory),
   };
 }

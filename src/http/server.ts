@@ -4,6 +4,8 @@ import { BulwarkError } from '../errors/bulwark-error.ts';
 import { renderError, renderStreamError, toBulwarkError } from '../errors/render.ts';
 import type { Gateway } from '../proxy/gateway.ts';
 import type { WireFormat } from '../wire/types.ts';
+import { RequestAccess } from '../proxy/admission.ts';
+import { authenticate } from './auth.ts';
 import { readJsonBody } from './body.ts';
 import { routeTable } from './routes/table.ts';
 import type { RouteDefinition } from './routes/types.ts';
@@ -39,14 +41,17 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
     });
     inFlight.add(response);
     response.on('close', () => inFlight.delete(response));
+    let access: RequestAccess | undefined;
     try {
       if (!route) {
         if (paths.has(path)) throw new BulwarkError('BULWARK_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}.`);
         throw new BulwarkError('BULWARK_NOT_FOUND', `No route ${request.method} ${path.slice(0, 200)}.`);
       }
       if (draining && route.name !== 'healthz' && route.name !== 'readyz') throw new BulwarkError('BULWARK_SHUTTING_DOWN', 'The gateway is shutting down; retry on another instance.');
+      access = new RequestAccess(authenticate(gateway, request, route.name));
       await route.handle({
         gateway,
+        access,
         request,
         requestId,
         signal: controller.signal,
@@ -63,7 +68,9 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
         return;
       }
       const rendered = renderError(known, format, requestId);
-      sink.json(rendered.status, rendered.body, known.status === 413 ? { connection: 'close' } : {});
+      sink.json(rendered.status, rendered.body, { ...(known.status === 413 ? { connection: 'close' } : {}), ...authHeaders(known) });
+    } finally {
+      await access?.close(gateway);
     }
   };
 
@@ -101,4 +108,11 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
       await closed;
     },
   };
+}
+
+/** `www-authenticate` on 401s, `retry-after` on 429s and limit-store 503s. */
+function authHeaders(error: BulwarkError): Record<string, string> {
+  if (error.status === 401) return { 'www-authenticate': 'Bearer' };
+  const retry = error.details?.retryAfterSeconds;
+  return typeof retry === 'number' ? { 'retry-after': String(retry) } : {};
 }

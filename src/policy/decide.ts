@@ -18,6 +18,8 @@ export interface DecidedFinding extends Finding {
   scanner: string;
   origin: string;
   action: Action;
+  /** The regulatory clause the policy ties to this rule (compliance packs), if any. */
+  clause?: string;
 }
 
 /** Why the decision is what it is; `explain` turns it into words. */
@@ -44,21 +46,55 @@ export function decide(runs: readonly InstanceRun[], segments: readonly ScanSegm
       if (settings.onError === 'block') decision = 'block';
       continue;
     }
-    const redactSegments = new Set<string>();
+    const redactSpans: { segmentId: string; span: [number, number] }[] = [];
     for (const finding of run.result.findings) {
       if (finding.score < settings.threshold) continue;
       const origin = originOf.get(finding.segmentId) ?? 'user';
-      const action = settings.originActions[origin as keyof typeof settings.originActions] ?? settings.action;
-      findings.push({ ...finding, instance: settings.id, scanner: run.slot.definition.id, origin, action });
-      if (action === 'redact') redactSegments.add(finding.segmentId);
+      const action = ruleAction(settings.ruleActions, finding.ruleId) ?? settings.originActions[origin as keyof typeof settings.originActions] ?? settings.action;
+      const clause = matchRule(settings.clauses, finding.ruleId);
+      findings.push({ ...finding, instance: settings.id, scanner: run.slot.definition.id, origin, action, ...(clause ? { clause } : {}) });
+      if (action === 'redact') redactSpans.push({ segmentId: finding.segmentId, span: finding.span });
       const effect: Decision = action === 'log' ? 'allow' : action;
       if (strength[effect] > strength[decision]) decision = effect;
     }
-    for (const edit of run.result.edits ?? []) if (redactSegments.has(edit.segmentId)) edits.push(edit);
+    // Only edits that cover a finding the policy redacts: other findings of the same scanner may be flagged or logged.
+    for (const edit of run.result.edits ?? []) {
+      if (redactSpans.some((target) => target.segmentId === edit.segmentId && covers(edit, target.span))) edits.push(edit);
+    }
   }
   // A redaction with nothing to replace would silently pass the content: treat it as a block.
   if (decision === 'redact' && edits.length === 0) decision = 'block';
   return { decision, findings, edits: removeOverlaps(edits), failures };
+}
+
+/** Whether an edit touches a finding's span (an insertion counts when it lies inside or at its edges). */
+function covers(edit: SpanEdit, [start, end]: [number, number]): boolean {
+  return edit.start === edit.end ? start <= edit.start && edit.start <= end : edit.start < end && start < edit.end;
+}
+
+type RuleMatcher = { exact: ReadonlyMap<string, unknown>; globs: { pattern: RegExp; specificity: number; value: unknown }[] };
+const matchers = new WeakMap<object, RuleMatcher>();
+
+/** The entry of a per-rule table for a rule id: an exact key, else the most specific glob (`*` matches any run). */
+export function matchRule<T>(table: Readonly<Record<string, T>>, ruleId: string): T | undefined {
+  let matcher = matchers.get(table);
+  if (!matcher) {
+    const exact = new Map<string, T>();
+    const globs: RuleMatcher['globs'] = [];
+    for (const [key, value] of Object.entries(table)) {
+      if (!key.includes('*')) exact.set(key, value);
+      else globs.push({ pattern: new RegExp(`^${key.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&')).join('.*')}$`), specificity: key.replace(/\*/g, '').length, value });
+    }
+    globs.sort((a, b) => b.specificity - a.specificity);
+    matcher = { exact, globs };
+    matchers.set(table, matcher);
+  }
+  return (matcher.exact.get(ruleId) ?? matcher.globs.find((glob) => glob.pattern.test(ruleId))?.value) as T | undefined;
+}
+
+/** The action `ruleActions` sets for a rule id, if any. */
+export function ruleAction(ruleActions: Readonly<Record<string, Action>>, ruleId: string): Action | undefined {
+  return matchRule(ruleActions, ruleId);
 }
 
 /** Keeps the first edit (policy order) where two overlap, so results do not depend on timing. */

@@ -1,14 +1,17 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { BulwarkError } from '../errors/bulwark-error.ts';
 import { strongest } from '../policy/decide.ts';
 import { canaryStateKey } from '../scanners/canary/index.ts';
 import type { WireFormat } from '../wire/types.ts';
 import { blockedError } from './blocked.ts';
 import { dialects, type Dialect } from './dialects.ts';
+import { admit, type RequestAccess } from './admission.ts';
 import { applyEditsToBody } from './edits.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { readBodyText } from './read-body.ts';
 import { assertValid, failUpstream, guardRequest, routeFor } from './request-guard.ts';
+import { beginPseudonyms, restoreResponseBody } from './pseudonymisation.ts';
 import { plantCanary, spotlight } from './request-transforms.ts';
 import { scanPhase } from './scan-phase.ts';
 import type { ResponseSink } from './sink.ts';
@@ -23,6 +26,12 @@ export interface ChatCall {
   /** Aborts when the client disconnects. */
   signal: AbortSignal;
   sink: ResponseSink;
+  /** Request headers (the conversation id for pseudonymisation). */
+  headers?: IncomingHttpHeaders;
+  /** The caller's tenant (the vault's scope); 'default' for a gateway without keys. */
+  tenant?: string;
+  /** The authenticated caller and its limit tickets (absent or principal null: anonymous). */
+  access?: RequestAccess;
 }
 
 /** THE request flow for chat routes in either format: validate, scan, call upstream, scan the answer, record. */
@@ -39,10 +48,15 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
   draft.streamed = stream;
   const state = new Map<string, unknown>();
   const policy = gateway.config.policy.name;
+  // 0. The caller's model allow-list and rate limits, before any scanning or upstream cost.
+  await admit(gateway, call.access, { model, providers: route.providers, draft, body });
 
-  // 1. Scan every segment of the request, whatever its origin.
+  // 1. Scan every segment of the request, whatever its origin; pseudonymised values go to the conversation's vault.
+  const pseudonyms = beginPseudonyms(gateway, call.headers, call.tenant ?? 'default', state);
   const requestSegments = client.requestSegments(body);
   const request = await guardRequest(gateway, { body, segments: requestSegments, draft, state });
+  pseudonyms?.commit();
+  const restorations = pseudonyms?.restorations ?? new Map<string, string>();
 
   // 2. Plant the canary and mark untrusted content; after the scan, so neither counts as the client's text.
   const { canary, spotlighting } = gateway.config.policy;
@@ -65,7 +79,7 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
 
   // 4. Scan the answer before any of it reaches the client.
   if (stream) {
-    const outcome = await relayStream(gateway, { client, upstreamFormat: result.format, upstream: result.body, sink: call.sink, draft, state, model, signal: call.signal, requestVerdict: request.verdict.decision });
+    const outcome = await relayStream(gateway, { client, upstreamFormat: result.format, upstream: result.body, sink: call.sink, draft, state, model, signal: call.signal, requestVerdict: request.verdict.decision, restorations });
     gateway.record(draft.finish(outcome.decision, outcome.status));
     return;
   }
@@ -99,6 +113,7 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
     gateway.record(draft.finish('block', error.status));
     throw error;
   }
+  if (restoreResponseBody(clientBody, responseSegments, restorations)) out = clientBody;
   call.sink.json(200, out, { 'x-bulwark-event-id': draft.id });
   gateway.record(draft.finish(strongest(request.verdict.decision, response.verdict.decision), 200));
 }

@@ -1,4 +1,5 @@
 import { openAIEmbeddingsSegments, validateOpenAIEmbeddingsRequest } from '../wire/index.ts';
+import { admit, type RequestAccess } from './admission.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { readBodyText } from './read-body.ts';
@@ -7,12 +8,13 @@ import type { ResponseSink } from './sink.ts';
 import { usageOf } from './usage.ts';
 
 /** POST /v1/embeddings: the input is scanned like a prompt, the vectors pass through. */
-export async function handleEmbeddings(gateway: Gateway, call: { body: Record<string, unknown>; requestId: string; signal: AbortSignal; sink: ResponseSink }): Promise<void> {
+export async function handleEmbeddings(gateway: Gateway, call: { body: Record<string, unknown>; requestId: string; signal: AbortSignal; sink: ResponseSink; access?: RequestAccess }): Promise<void> {
   assertValid(validateOpenAIEmbeddingsRequest(call.body));
   const model = String(call.body.model);
   const route = routeFor(gateway, model);
   const draft = new EventDraft(call.requestId, 'openai.embeddings', gateway.config.policy.name, gateway.config.storage.content);
   draft.model = model;
+  await admit(gateway, call.access, { model, providers: route.providers, draft, body: call.body });
   const segments = openAIEmbeddingsSegments(call.body);
   const request = await guardRequest(gateway, { body: call.body, segments, draft, state: new Map() });
   const result = await gateway.upstream.call(route, {

@@ -23,6 +23,12 @@ export class EventDraft {
   upstreamLatencyMs: number | null = null;
   streamed = false;
   error: string | undefined;
+  /** Who called, set by admission when the caller presented a key. */
+  tenant: string | undefined;
+  project: string | undefined;
+  keyId: string | undefined;
+  /** The decision `finish` recorded (null while the request runs), read after the response by limits and abuse detection. */
+  decision: GatewayEvent['decision'] | null = null;
 
   constructor(
     readonly requestId: string,
@@ -56,6 +62,7 @@ export class EventDraft {
         action: finding.action,
         message: finding.message,
         ...(finding.evidence !== undefined ? { evidence: finding.evidence } : {}),
+        ...(finding.clause !== undefined ? { clause: finding.clause } : {}),
       });
     }
     if (this.contentMode === 'none' || phase === 'response-stream') return;
@@ -68,7 +75,13 @@ export class EventDraft {
     if (this.contentMode !== 'none') this.#content.response = renderContent(segments, verdict);
   }
 
+  /** A finding that no scanner made (budget and abuse alerts). */
+  addFinding(finding: FindingRecord): void {
+    this.#findings.push(finding);
+  }
+
   finish(decision: GatewayEvent['decision'], status: number): GatewayEvent {
+    this.decision = decision;
     return {
       id: this.id,
       requestId: this.requestId,
@@ -88,6 +101,9 @@ export class EventDraft {
       streamed: this.streamed,
       content: this.contentMode === 'none' ? null : this.#content,
       ...(this.error !== undefined ? { error: this.error } : {}),
+      ...(this.tenant !== undefined ? { tenant: this.tenant } : {}),
+      ...(this.project !== undefined ? { project: this.project } : {}),
+      ...(this.keyId !== undefined ? { keyId: this.keyId } : {}),
     };
   }
 }

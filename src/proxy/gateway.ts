@@ -1,11 +1,18 @@
 import type { Logger } from 'pino';
 import type { Config, Route } from '../config/schema.ts';
 import { ConfigError } from '../config/load.ts';
+import { expandPacks } from '../config/packs.ts';
 import { createUpstreamClient, type UpstreamClient } from '../providers/upstream-client.ts';
 import { scannerRegistry } from '../scanners/registry.ts';
 import { buildScannerSlots, ScannerRunner } from '../scanners/runner.ts';
 import type { EventStore, GatewayEvent } from '../store/types.ts';
+import type { AccessControl } from './access-control.ts';
 import { createModelRouter } from './model-router.ts';
+import { createJudgeClient, offlineJudge } from './judge-client.ts';
+import { judgeProblems } from './judge-setup.ts';
+import type { JudgeClient } from '../scanners/types.ts';
+import { createPseudonymizer } from './pseudonymizer-setup.ts';
+import type { Pseudonymizer } from '../pseudonyms/pseudonymizer.ts';
 
 /** Everything a request needs, built once at startup from a validated config. */
 export interface Gateway {
@@ -14,6 +21,10 @@ export interface Gateway {
   runner: ScannerRunner;
   upstream: UpstreamClient;
   store: EventStore;
+  /** The pseudonym vault, when the policy pseudonymises. */
+  pseudonymizer: Pseudonymizer | null;
+  /** API keys and rate limits; null when built without them (unit tests), and then nothing is authenticated. */
+  access: AccessControl | null;
   resolveRoute(model: string): Route | null;
   /** Queues an event (and at debug level logs a one-line summary, never content). */
   record(event: GatewayEvent): void;
@@ -26,11 +37,19 @@ export interface GatewayOptions {
   store: EventStore;
   dataDir: string;
   env?: NodeJS.ProcessEnv;
+  /** Keys and limits (startGateway always passes them); closed with the gateway. */
+  access?: AccessControl;
 }
 
-/** Checks the policy's scanner settings; used by `config check` and at startup. */
-export function compilePolicy(config: Config, logger: Logger, dataDir: string): ScannerRunner {
-  const { slots, problems } = buildScannerSlots(config.policy.scanners, scannerRegistry, { logger, dataDir });
+/**
+ * Checks the policy's scanner settings; used by `config check` and at startup. Without `judge` (no
+ * upstream: config check, eval) scanners that need the configured judge get one that always fails.
+ */
+export function compilePolicy(config: Config, logger: Logger, dataDir: string, judge?: JudgeClient): ScannerRunner {
+  const instances = expandPacks(config.policy).scanners;
+  const liveJudge = judge ?? (config.judge ? offlineJudge : undefined);
+  const { slots, problems } = buildScannerSlots(instances, scannerRegistry, { logger, dataDir, ...(liveJudge ? { judge: liveJudge } : {}) });
+  problems.push(...judgeProblems(config, instances));
   if (problems.length > 0) throw new ConfigError('policy', problems);
   for (const slot of slots) {
     if (slot.settings.onError === 'allow') logger.warn({ instance: slot.settings.id }, 'scanner instance fails open (onError: allow)');
@@ -41,15 +60,20 @@ export function compilePolicy(config: Config, logger: Logger, dataDir: string): 
 /** Wires config, scanners, providers and the store together. */
 export function createGateway(options: GatewayOptions): Gateway {
   const { config, logger, store } = options;
-  const runner = compilePolicy(config, logger, options.dataDir);
   const upstream = createUpstreamClient({ providers: config.providers, logger, env: options.env ?? process.env });
   const resolveRoute = createModelRouter(config.routes);
+  const judgeRoute = config.judge ? resolveRoute(config.judge.model) : null;
+  const judge = config.judge && judgeRoute ? createJudgeClient({ config: config.judge, route: judgeRoute, upstream, logger: logger.child({ component: 'judge' }) }) : undefined;
+  const runner = compilePolicy(config, logger, options.dataDir, judge);
+  const pseudonymizer = createPseudonymizer(config, options.dataDir, options.env ?? process.env, logger);
   return {
     config,
     logger,
     runner,
     upstream,
     store,
+    pseudonymizer,
+    access: options.access ?? null,
     resolveRoute,
     record(event) {
       store.append(event);
@@ -61,6 +85,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       await upstream.close();
+      pseudonymizer?.close();
+      await options.access?.close();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import { BulwarkError } from '../errors/bulwark-error.ts';
 import { formatPath } from '../config/load.ts';
 import { applyEdits, strongest, type Decision, type Verdict } from '../policy/decide.ts';
 import type { Origin, Role, TextSegment } from '../wire/types.ts';
+import { admit, type RequestAccess } from './admission.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { scanPhase } from './scan-phase.ts';
@@ -47,8 +48,9 @@ export function parseScanRequest(body: unknown): ScanRequest {
 }
 
 /** Scans text without proxying: the same scanners, policy and event record as the gateway. */
-export async function scanText(gateway: Gateway, request: ScanRequest, meta: { requestId: string; route: string }): Promise<ScanAnswer> {
+export async function scanText(gateway: Gateway, request: ScanRequest, meta: { requestId: string; route: string; access?: RequestAccess }): Promise<ScanAnswer> {
   const draft = new EventDraft(meta.requestId, meta.route, gateway.config.policy.name, gateway.config.storage.content);
+  await admit(gateway, meta.access, { model: null, draft, body: request });
   const state = new Map<string, unknown>();
   const requestSegments: TextSegment[] = [];
   if (request.input !== undefined) requestSegments.push({ id: 'input', role: 'user', origin: 'user', text: request.input, path: ['input'], turn: 0 });

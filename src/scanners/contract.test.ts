@@ -20,6 +20,14 @@ const minimalConfigs: Record<string, unknown> = {
   'ai/prompt-injection': {},
   'ai/indirect-injection': {},
   'leak/canary': {},
+  'data/pii': { allowList: ['support@example.com'], denyList: ['bluebird'] },
+  'data/secrets': { allowList: { strings: ['AKIAIOSFODNN7EXAMPLE'], patterns: ['sk_test_[0-9A-Za-z]+'] }, customRules: [{ id: 'employee-token', pattern: '\\b(EMP-[0-9]{6})\\b' }] },
+  'data/documents': { folder: 'src/scanners/documents/test-fixtures' },
+  'safety/harmful': {},
+  'safety/toxicity': {},
+  'safety/links': { allowDomains: ['docs.example.com'], denyDomains: ['evil.example'] },
+  // Judged by the deterministic fake judge of test-support.ts (no upstream in unit tests).
+  'ai/custom-judge': { rules: [{ id: 'bluebird', description: 'mentions of the codename bluebird' }] },
 };
 
 const OUTCOMES = new Set(['pass', 'flag', 'fail']);

@@ -52,7 +52,8 @@ export function buildScannerSlots(
     }
     if (!settings.enabled) return;
     try {
-      slots.push({ settings, definition, scanner: definition.create(parsed.data, deps) });
+      // Each instance logs under its own id (judge failures, fail-open notes name the instance).
+      slots.push({ settings, definition, scanner: definition.create(parsed.data, { ...deps, logger: deps.logger.child({ instance: settings.id }) }) });
     } catch (error) {
       problems.push({ path: `${base}.config`, message: error instanceof Error ? error.message : String(error) });
     }
@@ -148,5 +149,8 @@ function sanitise(result: ScanResult, segments: readonly ScanSegment[]): ScanRes
   const findings: Finding[] = result.findings.filter((finding) => inRange(finding.segmentId, finding.span[0], finding.span[1]));
   for (const finding of findings) finding.score = Math.min(1, Math.max(0, Number.isFinite(finding.score) ? finding.score : 1));
   const edits = result.edits?.filter((edit) => inRange(edit.segmentId, edit.start, edit.end));
-  return edits ? { ...result, findings, edits } : { ...result, findings };
+  const sanitised: ScanResult = edits ? { ...result, findings, edits } : { ...result, findings };
+  // A tail that is not a sane count means "unknown": the whole hold-back window applies.
+  if (result.tail !== undefined && !(Number.isInteger(result.tail) && result.tail >= 0)) delete sanitised.tail;
+  return sanitised;
 }

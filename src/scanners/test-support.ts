@@ -2,10 +2,24 @@
 import pino from 'pino';
 import { canonicalize } from '../text/canonicalize.ts';
 import type { Origin, Role } from '../wire/types.ts';
-import type { Phase, ScanContext, ScanInput, ScanResult, ScanSegment, Scanner, ScannerDefinition, ScannerDeps } from './types.ts';
+import type { JudgeClient, Phase, ScanContext, ScanInput, ScanResult, ScanSegment, Scanner, ScannerDefinition, ScannerDeps } from './types.ts';
 
-/** Silent dependencies for tests. */
-export const testDeps: ScannerDeps = { logger: pino({ level: 'silent' }), dataDir: '.' };
+/**
+ * A deterministic stand-in for the LLM judge (judge scanners only): custom rules whose id appears in
+ * the data block match; injection prompts are judged clean. Answers the JSON formats the scanners ask for.
+ */
+export const fakeJudge: JudgeClient = {
+  async complete({ system, user, signal }) {
+    signal.throwIfAborted();
+    const data = /<data-[0-9a-f]+>([\s\S]*)<\/data-[0-9a-f]+>/.exec(user)?.[1] ?? '';
+    if (!system.includes('numbered rules')) return '{"injection": false, "confidence": 0.5}';
+    const ids = [...system.matchAll(/^\d+\. \[([a-z0-9_-]+)\]/gm)].map((match) => match[1]!);
+    return JSON.stringify({ matched: ids.filter((id) => data.toLowerCase().includes(id)).map((id) => ({ id, confidence: 0.9 })) });
+  },
+};
+
+/** Silent dependencies for tests, with the fake judge. */
+export const testDeps: ScannerDeps = { logger: pino({ level: 'silent' }), dataDir: '.', judge: fakeJudge };
 
 /** A segment with its real canonical view. */
 export function segment(text: string, id = 's0', origin: Origin = 'user'): ScanSegment {

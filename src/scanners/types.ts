@@ -60,10 +60,24 @@ export interface ScanResult {
   findings: Finding[];
   /** Proposed redactions; applied only when the policy decides to redact. */
   edits?: SpanEdit[];
+  /**
+   * Streaming only (one segment, still growing): how many characters at the end of the segment
+   * could still become part of a finding once more text arrives. The stream releases everything
+   * before them. Absent means "unknown": the policy's whole hold-back window is kept.
+   */
+  tail?: number;
+  /** Finding-free remarks about how the result was reached (e.g. "judge timed out; classifier score kept"); never content. */
+  notes?: string[];
 }
 
 export interface Scanner {
   scan(input: ScanInput, context: ScanContext): ScanResult | Promise<ScanResult>;
+}
+
+/** A chat completion through a configured provider, for LLM-judge scanners (injected: scanners never import providers). */
+export interface JudgeClient {
+  /** Returns the model's text answer; rejects on upstream failure or when `signal` aborts. */
+  complete(request: { system: string; user: string; maxTokens: number; signal: AbortSignal }): Promise<string>;
 }
 
 /** Injected dependencies: never reach for globals. */
@@ -71,6 +85,8 @@ export interface ScannerDeps {
   logger: Logger;
   /** Directory for local state (models, indexes). */
   dataDir: string;
+  /** Present when the configuration names a judge model (see `judge` in the config). */
+  judge?: JudgeClient;
 }
 
 /** A static description of a scanner kind; instances come from `create`. */

@@ -21,18 +21,29 @@ export interface EventRow {
   findings: string;
   scanners: string;
   content: string | null;
+  /** Audit chain partition: the event's tenant, or `default`. */
+  partition: string;
 }
 
 /** Column list shared by INSERT and SELECT so the two never drift apart. */
 export const EVENT_COLUMNS = [
   'id', 'request_id', 'time', 'time_ms', 'route', 'model', 'provider', 'policy', 'decision', 'status',
   'input_tokens', 'output_tokens', 'upstream_latency_ms', 'total_latency_ms', 'streamed', 'error',
-  'findings', 'scanners', 'content',
+  'findings', 'scanners', 'content', 'partition',
 ] as const;
+
+/** Partition of events without a tenant (see src/audit/README.md). */
+export const DEFAULT_PARTITION = 'default';
+
+// ES2024 string methods (Node 20 has them; the TypeScript lib targets ES2022).
+type WellFormed = { isWellFormed(): boolean; toWellFormed(): string };
 
 function requireString(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new TypeError(`event.${field} must be a string`);
-  return value;
+  // A lone surrogate would be stored as U+FFFD (UTF-8), so the row would no longer match
+  // the audit hash computed from it: replace it here, before hashing. JSON columns need
+  // nothing, JSON.stringify escapes lone surrogates.
+  return (value as unknown as WellFormed).isWellFormed() ? value : (value as unknown as WellFormed).toWellFormed();
 }
 
 function requireNumber(value: unknown, field: string): number {
@@ -87,7 +98,14 @@ export function toRow(event: GatewayEvent): EventRow {
     findings: JSON.stringify(event.findings ?? []),
     scanners: JSON.stringify(event.scanners ?? []),
     content: event.content === null || event.content === undefined ? null : JSON.stringify(event.content),
+    partition: partitionOf(event.tenant),
   };
+}
+
+function partitionOf(tenant: unknown): string {
+  if (tenant === undefined || tenant === null) return DEFAULT_PARTITION;
+  if (typeof tenant !== 'string' || tenant.length === 0 || tenant.length > 200) throw new TypeError('event.tenant must be a non-empty string of at most 200 characters');
+  return requireString(tenant, 'tenant');
 }
 
 /** Rebuilds an event from a stored row. */
@@ -112,5 +130,7 @@ export function fromRow(row: EventRow): GatewayEvent {
     content: row.content === null ? null : (JSON.parse(row.content) as GatewayEvent['content']),
   };
   if (row.error !== null) event.error = row.error;
+  // `default` is the partition of events without a tenant, so it reads back as absent.
+  if (row.partition !== DEFAULT_PARTITION) event.tenant = row.partition;
   return event;
 }

@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EventStore, GatewayEvent } from './types.ts';
+import type { AuditedEventStore, GatewayEvent } from './types.ts';
 
 /** Options for {@link runEventStoreContract}. */
 export interface EventStoreContractOptions {
   /** Opens the database most recently created by the factory again; enables the durability tests. */
-  reopen?: () => Promise<EventStore>;
+  reopen?: () => Promise<AuditedEventStore>;
 }
 
 let counter = 0;
@@ -47,9 +47,9 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 3_000): Pro
  * The behaviour every EventStore must have. `factory` returns a store over a new,
  * empty database each call; the suite closes every store it opens.
  */
-export function runEventStoreContract(name: string, factory: () => Promise<EventStore>, options: EventStoreContractOptions = {}): void {
+export function runEventStoreContract(name: string, factory: () => Promise<AuditedEventStore>, options: EventStoreContractOptions = {}): void {
   describe(`EventStore contract: ${name}`, () => {
-    async function withStore(fn: (store: EventStore) => Promise<void>): Promise<void> {
+    async function withStore(fn: (store: AuditedEventStore) => Promise<void>): Promise<void> {
       const store = await factory();
       try {
         await fn(store);
@@ -193,6 +193,89 @@ export function runEventStoreContract(name: string, factory: () => Promise<Event
       await store.close();
       assert.throws(() => store.append(sampleEvent()), /closed/);
       await store.close();
+    });
+
+    test('audit chain: N appended events verify, one seq each', () =>
+      withStore(async (store) => {
+        const n = 450;
+        for (let i = 0; i < n; i++) store.append(sampleEvent({ decision: i % 7 === 0 ? 'block' : 'allow', content: i % 3 === 0 ? { request: `prompt ${i} ✓` } : null }));
+        await store.flush();
+        const result = await store.verifyChain();
+        assert.deepEqual(result.problems, []);
+        assert.equal(result.ok, true);
+        assert.equal(result.records, n);
+        assert.deepEqual(result.partitions, ['default']);
+        const tail = await store.verifyChain({ from: 400 });
+        assert.equal(tail.ok, true);
+        assert.equal(tail.records, n - 399);
+      }));
+
+    test('audit chain: partitions (tenants) chain independently', () =>
+      withStore(async (store) => {
+        const counts = { default: 0, acme: 0, globex: 0 };
+        for (let i = 0; i < 300; i++) {
+          const tenant = (['default', 'acme', 'globex'] as const)[i % 5 === 0 ? 1 : i % 3 === 0 ? 2 : 0];
+          counts[tenant]++;
+          store.append(sampleEvent(tenant === 'default' ? {} : { tenant }));
+        }
+        await store.flush();
+        const all = await store.verifyChain();
+        assert.equal(all.ok, true, JSON.stringify(all.problems));
+        assert.deepEqual(all.partitions, ['acme', 'default', 'globex']);
+        assert.equal(all.records, 300);
+        for (const [partition, n] of Object.entries(counts)) {
+          const one = await store.verifyChain({ partition });
+          assert.equal(one.ok, true);
+          assert.equal(one.records, n, partition);
+        }
+        const acme = sampleEvent({ tenant: 'acme' });
+        store.append(acme);
+        await store.flush();
+        assert.deepEqual(await store.get(acme.id), acme);
+      }));
+
+    test('audit chain: a batch appended again neither duplicates nor forks', () =>
+      withStore(async (store) => {
+        const batch = Array.from({ length: 120 }, () => sampleEvent());
+        for (const e of batch) store.append(e);
+        await store.flush();
+        for (const e of batch) store.append({ ...e });
+        for (const e of batch.slice(0, 10)) store.append({ ...e });
+        const later = sampleEvent();
+        store.append(later);
+        await store.flush();
+        assert.equal(await store.count(), 121);
+        const result = await store.verifyChain();
+        assert.equal(result.ok, true, JSON.stringify(result.problems));
+        assert.equal(result.records, 121);
+        assert.equal((await store.verifyChain({ from: 121 })).records, 1);
+      }));
+
+    test('audit chain: awkward strings (lone surrogate, NUL, emoji) still verify', () =>
+      withStore(async (store) => {
+        store.append(sampleEvent({ route: 'gpt-\uD800*', model: 'm\u0000x', error: 'ünï 🚀 \uDC00', content: { request: 'a\u0000b\uD800' } }));
+        store.append(sampleEvent({ tenant: 'tenant-\uD83D' }));
+        await store.flush();
+        assert.equal(await store.count(), 2);
+        const result = await store.verifyChain();
+        assert.equal(result.ok, true, JSON.stringify(result.problems));
+        assert.equal(result.records, 2);
+      }));
+
+    test('audit chain: close leaves a signed checkpoint that verifies after reopening', { skip: options.reopen ? false : 'no reopen given' }, async () => {
+      const store = await factory();
+      for (let i = 0; i < 57; i++) store.append(sampleEvent());
+      await store.close();
+      const again = await options.reopen!();
+      try {
+        const result = await again.verifyChain();
+        assert.equal(result.ok, true, JSON.stringify(result.problems));
+        assert.equal(result.records, 57);
+        assert.ok(result.checkpoints >= 1, 'close writes a checkpoint');
+        assert.equal(result.signaturesChecked, true);
+      } finally {
+        await again.close();
+      }
     });
 
     test('close writes everything queued', { skip: options.reopen ? false : 'no reopen given' }, async () => {

@@ -43,6 +43,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_decision_time ON events (decision, time_ms);
     `,
   },
+  {
+    version: 2,
+    name: 'audit-chain',
+    // Rows written before this migration keep seq NULL: they are not chained (src/audit/README.md).
+    sql: `
+      ALTER TABLE events ADD COLUMN partition TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE events ADD COLUMN seq INTEGER;
+      ALTER TABLE events ADD COLUMN prev_hash TEXT;
+      ALTER TABLE events ADD COLUMN hash TEXT;
+      -- Serves the writer's head lookup and verification's seq-ordered scan; forbids a forked seq.
+      CREATE UNIQUE INDEX events_partition_seq ON events (partition, seq);
+      CREATE TABLE audit_checkpoints (
+        partition TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        time TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        PRIMARY KEY (partition, seq)
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's recorded version, in one transaction; returns the versions applied. */

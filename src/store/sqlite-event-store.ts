@@ -9,7 +9,11 @@ import { migrate } from './migrations.ts';
 import { EventReader } from './sqlite-reader.ts';
 import { describeError, errorFrom, writerConfigFor, WriterThread } from './sqlite-writer.ts';
 import type { WriterConfig, WriterError, WriterFault } from './sqlite-writer.ts';
-import type { EventQuery, EventStore, GatewayEvent } from './types.ts';
+import type { AuditedEventStore, EventQuery, EventStore, GatewayEvent, StoreVerifyOptions } from './types.ts';
+import { checkpointPolicy } from '../audit/options.ts';
+import type { AuditChainOptions } from '../audit/options.ts';
+import { verifyChain } from '../audit/verify.ts';
+import type { VerifyResult } from '../audit/verify.ts';
 
 /** Options for {@link createSqliteEventStore}. */
 export interface SqliteEventStoreOptions {
@@ -26,6 +30,8 @@ export interface SqliteEventStoreOptions {
   /** Most events held in memory while the disk is failing; newer ones are dropped beyond it (default 100000). */
   maxQueued?: number;
   logger: Logger;
+  /** Audit chain signing (src/audit/README.md); without it records are chained but no checkpoints are signed. */
+  audit?: AuditChainOptions;
 }
 
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './sqlite-reader.ts';
@@ -40,7 +46,7 @@ const ERROR_LOG_EVERY_MS = 10_000;
 const WRITER_CLOSE_TIMEOUT_MS = 10_000;
 
 /** Opens (creating and migrating when needed) a SQLite event store whose writes run on a worker thread. */
-export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+export function createSqliteEventStore(options: SqliteEventStoreOptions): AuditedEventStore {
   return new SqliteEventStore(options);
 }
 
@@ -82,8 +88,9 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-class SqliteEventStore implements EventStore {
+class SqliteEventStore implements AuditedEventStore {
   private readonly log: Logger;
+  private readonly audit: AuditChainOptions | undefined;
   private readonly intervalMs: number;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
@@ -128,7 +135,13 @@ class SqliteEventStore implements EventStore {
       this.removeTempDir();
       throw err;
     }
-    this.writerConfig = writerConfigFor(path);
+    this.audit = options.audit;
+    const key = options.audit?.signingKey ?? null;
+    const policy = checkpointPolicy(options.audit);
+    this.writerConfig = writerConfigFor(
+      path,
+      key === null ? null : { privateKeyPem: key.privateKeyPem, keyId: key.keyId, checkpointEveryRecords: policy.everyRecords, checkpointIntervalMs: policy.intervalMs },
+    );
     try {
       // Started now so its start-up overlaps the first requests instead of delaying the first write.
       this.startWriter();
@@ -176,6 +189,13 @@ class SqliteEventStore implements EventStore {
 
   count(): Promise<number> {
     return this.read(() => this.reader.count());
+  }
+
+  /** Runs on the main thread's read connection; a turn of the event loop between pages of 4 096 records. */
+  async verifyChain(options: StoreVerifyOptions = {}): Promise<VerifyResult> {
+    if (this.closed) throw new Error('event store is closed');
+    const key = this.audit?.signingKey ?? null;
+    return verifyChain(this.reader.chainSource(), { ...options, verifyKey: key === null ? null : { publicKey: key.publicKey, keyId: key.keyId } });
   }
 
   close(): Promise<void> {

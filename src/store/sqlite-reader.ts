@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { EVENT_COLUMNS, fromRow, timeToMs } from './event-row.ts';
 import type { EventRow } from './event-row.ts';
+import { sqliteChainSource } from './sqlite-chain-source.ts';
+import type { ChainSource } from '../audit/verify.ts';
 import type { EventQuery, GatewayEvent } from './types.ts';
 
 /** Page size of `list` when no limit is given. */
@@ -61,6 +63,11 @@ export class EventReader {
 
   count(): number {
     return (this.countAll.get() as { n: number }).n;
+  }
+
+  /** The audit chain as stored, for verifyChain. */
+  chainSource(): ChainSource {
+    return sqliteChainSource(this.db);
   }
 
   close(): void {

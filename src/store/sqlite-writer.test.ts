@@ -134,6 +134,10 @@ describe('sqlite event store: writer thread', () => {
     for (const event of events) store.append(event);
     await store.flush();
     assert.equal(await store.count(), events.length);
+    // The re-sent batch found its rows already chained: no second seq, no fork.
+    const chain = await store.verifyChain();
+    assert.equal(chain.ok, true, JSON.stringify(chain.problems));
+    assert.equal(chain.records, events.length);
     await store.close();
     const text = log.text();
     assert.match(text, /writer thread died/);

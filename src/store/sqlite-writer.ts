@@ -22,6 +22,18 @@ export interface WriterConfig {
   journalSizeLimit: number;
   /** Delay after a commit before a PASSIVE WAL checkpoint; 0 leaves it to wal_autocheckpoint. */
   checkpointIntervalMs: number;
+  /** Audit checkpoint signing; null writes the chain without signed checkpoints. */
+  audit: WriterAuditConfig | null;
+}
+
+/** What the writer thread needs to sign audit checkpoints (src/audit/README.md). The key never leaves the process. */
+export interface WriterAuditConfig {
+  privateKeyPem: string;
+  keyId: string;
+  /** A checkpoint after this many records in a partition... */
+  checkpointEveryRecords: number;
+  /** ...or this long after the first record not yet covered by one. */
+  checkpointIntervalMs: number;
 }
 
 /** What the worker reports of an error: message and SQLite code, never bound values. */
@@ -41,7 +53,9 @@ export interface WriterListener {
   died(exitCode: number, error: WriterError | null): void;
 }
 
-const INSERT_SQL = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT(id) DO NOTHING`;
+// seq, prev_hash and hash are filled in by the writer thread, inside the transaction (the chain's single writer).
+const INSERT_COLUMNS = [...EVENT_COLUMNS, 'seq', 'prev_hash', 'hash'];
+const INSERT_SQL = `INSERT INTO events (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT(id) DO NOTHING`;
 // The busy timeout blocks only the writer thread, never the event loop.
 const BUSY_TIMEOUT_MS = 5_000;
 // Checkpoint between batches, about once a second while writing, instead of inside a commit.
@@ -52,8 +66,9 @@ const AUTOCHECKPOINT_PAGES = 1_000;
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /** The writer thread's settings for the database at `path`. */
-export function writerConfigFor(path: string): WriterConfig {
+export function writerConfigFor(path: string, audit: WriterAuditConfig | null = null): WriterConfig {
   return {
+    audit,
     path,
     insertSql: INSERT_SQL,
     busyTimeoutMs: BUSY_TIMEOUT_MS,

@@ -9,15 +9,34 @@
 // sources: the INSERT statement and the rows (already converted and validated by
 // toRow on the main thread) arrive ready to use. The schema is migrated by the main
 // thread before this thread starts, so the database file must already exist here.
+//
+// The audit chain (src/audit/README.md) is computed here, inside each batch's write
+// transaction: this thread is the only writer of its database, the transaction is
+// IMMEDIATE (so even a second process on the same file waits its turn), and the head
+// of each partition is read inside it. A row that is not inserted (duplicate id,
+// dropped bad row) takes no seq, and a batch re-sent after a crash finds its rows
+// already there, so it can neither leave a gap nor fork the chain. Its byte format
+// lives in ../audit/chain-format.mjs, plain JavaScript shared with the TypeScript side.
+import { createPrivateKey } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { chainedValues, chainHash, GENESIS_HASH, signCheckpoint } from '../audit/chain-format.mjs';
 
-const { path, insertSql, busyTimeoutMs, autocheckpointPages, journalSizeLimit, checkpointIntervalMs } = workerData;
+const { path, insertSql, busyTimeoutMs, autocheckpointPages, journalSizeLimit, checkpointIntervalMs, audit } = workerData;
 
 let db = null;
 let insertMany = null;
 let insertOne = null;
+let selectHead = null;
+let selectLastCheckpoint = null;
+let insertCheckpoint = null;
 let checkpointTimer = null;
+// Audit checkpoints: the signing key (never logged), the last checkpoint per partition
+// (updated only after a commit) and the partitions with records not yet covered by one.
+const signingKey = audit ? createPrivateKey(audit.privateKeyPem) : null;
+const lastCheckpoints = new Map();
+const uncovered = new Set();
+let auditTimer = null;
 // Test-only faults, armed by a 'fault' message; each applies to the next write.
 const faults = [];
 
@@ -55,12 +74,16 @@ function open() {
     // A backstop only: the periodic PASSIVE checkpoint below normally keeps the WAL smaller.
     conn.pragma(`wal_autocheckpoint = ${Number(autocheckpointPages)}`);
     conn.pragma(`journal_size_limit = ${Number(journalSizeLimit)}`);
-    const insert = conn.prepare(insertSql);
-    insertOne = insert;
-    insertMany = conn.transaction((rows) => {
-      let duplicates = 0;
-      for (const row of rows) if (insert.run(row).changes === 0) duplicates++;
-      return duplicates;
+    insertOne = conn.prepare(insertSql);
+    selectHead = conn.prepare('SELECT seq, hash FROM events WHERE partition = ? AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1');
+    selectLastCheckpoint = conn.prepare('SELECT seq, time FROM audit_checkpoints WHERE partition = ? ORDER BY seq DESC LIMIT 1');
+    insertCheckpoint = conn.prepare(
+      'INSERT INTO audit_checkpoints (partition, seq, hash, time, key_id, signature) VALUES (@partition, @seq, @hash, @time, @key_id, @signature) ON CONFLICT DO NOTHING',
+    );
+    insertMany = conn.transaction((rows, isolate) => {
+      const result = chainInsert(rows, isolate);
+      result.checkpoints = writeDueCheckpoints(result.heads, Date.now());
+      return result;
     });
   } catch (err) {
     conn.close();
@@ -76,6 +99,9 @@ function closeDb() {
   db = null;
   insertMany = null;
   insertOne = null;
+  selectHead = null;
+  selectLastCheckpoint = null;
+  insertCheckpoint = null;
   if (conn === null) return;
   try {
     conn.close();
@@ -84,23 +110,111 @@ function closeDb() {
   }
 }
 
-/** Retries a batch row by row so one bad row cannot block the rest forever. */
-function insertIsolated(rows) {
+/** The committed head of a partition as this transaction sees it. */
+function readHead(partition) {
+  const row = selectHead.get(partition);
+  return row ? { seq: row.seq, hash: row.hash, advanced: false } : { seq: 0, hash: GENESIS_HASH, advanced: false };
+}
+
+/**
+ * Inserts rows in order inside the open transaction, giving each inserted row the next
+ * seq of its partition and its chain hash. With `isolate`, a row that fails on its own
+ * data is dropped (logged by id) instead of failing the batch; it takes no seq.
+ */
+function chainInsert(rows, isolate) {
+  const heads = new Map();
   let duplicates = 0;
   let dropped = 0;
-  const run = db.transaction(() => {
-    for (const row of rows) {
-      try {
-        if (insertOne.run(row).changes === 0) duplicates++;
-      } catch (err) {
-        if (!isDataError(err)) throw err;
-        dropped++;
-        log('error', 'event store dropped an event it could not write', { eventId: row.id, err: describe(err) });
-      }
+  for (const row of rows) {
+    let head = heads.get(row.partition);
+    if (head === undefined) {
+      head = readHead(row.partition);
+      heads.set(row.partition, head);
     }
-  });
-  run();
-  return { duplicates, dropped };
+    const seq = head.seq + 1;
+    row.seq = seq;
+    row.prev_hash = head.hash;
+    row.hash = chainHash(row.partition, seq, head.hash, chainedValues(row));
+    let changes;
+    try {
+      changes = insertOne.run(row).changes;
+    } catch (err) {
+      if (!isolate || !isDataError(err)) throw err;
+      dropped++;
+      log('error', 'event store dropped an event it could not write', { eventId: row.id, err: describe(err) });
+      continue;
+    }
+    // An id already stored (kept first, or a re-sent batch): it takes no seq.
+    if (changes === 0) duplicates++;
+    else heads.set(row.partition, { seq, hash: row.hash, advanced: true });
+  }
+  return { duplicates, dropped, heads, checkpoints: [] };
+}
+
+function lastCheckpointOf(partition, now) {
+  let last = lastCheckpoints.get(partition);
+  if (last === undefined) {
+    const row = selectLastCheckpoint.get(partition);
+    const atMs = row ? Date.parse(row.time) : NaN;
+    last = { seq: row ? row.seq : 0, atMs: Number.isNaN(atMs) ? now : atMs };
+    lastCheckpoints.set(partition, last);
+  }
+  return last;
+}
+
+/** Signs and inserts a checkpoint for each advanced head that is due (every N records or T ms); returns them for after the commit. */
+function writeDueCheckpoints(heads, now, force = false) {
+  const written = [];
+  if (signingKey === null) return written;
+  for (const [partition, head] of heads) {
+    if (!head.advanced) continue;
+    const last = lastCheckpointOf(partition, now);
+    if (head.seq <= last.seq) continue;
+    if (!force && head.seq - last.seq < audit.checkpointEveryRecords && now - last.atMs < audit.checkpointIntervalMs) continue;
+    const time = new Date(now).toISOString();
+    const signature = signCheckpoint(signingKey, partition, head.seq, head.hash, time);
+    insertCheckpoint.run({ partition, seq: head.seq, hash: head.hash, time, key_id: audit.keyId, signature });
+    written.push({ partition, seq: head.seq, atMs: now });
+  }
+  return written;
+}
+
+/** After a commit: remembers checkpoints written and which partitions still have uncovered records. */
+function afterCommit(heads, checkpoints) {
+  if (signingKey === null) return;
+  for (const cp of checkpoints) lastCheckpoints.set(cp.partition, { seq: cp.seq, atMs: cp.atMs });
+  for (const [partition, head] of heads) {
+    if (!head.advanced) continue;
+    if ((lastCheckpoints.get(partition)?.seq ?? 0) >= head.seq) uncovered.delete(partition);
+    else uncovered.add(partition);
+  }
+  if (uncovered.size > 0 && auditTimer === null) {
+    auditTimer = setTimeout(checkpointUncovered, audit.checkpointIntervalMs);
+    auditTimer.unref();
+  }
+}
+
+/** Writes a checkpoint for every partition whose newest records no checkpoint covers yet (on the interval, and on close). */
+function checkpointUncovered() {
+  if (auditTimer !== null) clearTimeout(auditTimer);
+  auditTimer = null;
+  if (uncovered.size === 0 || signingKey === null) return;
+  try {
+    open();
+    const partitions = [...uncovered];
+    const run = db.transaction(() => {
+      const heads = new Map(partitions.map((p) => [p, { ...readHead(p), advanced: true }]));
+      return { heads, checkpoints: writeDueCheckpoints(heads, Date.now(), true) };
+    });
+    const { heads, checkpoints } = run.immediate();
+    uncovered.clear();
+    afterCommit(heads, checkpoints);
+  } catch (err) {
+    closeDb();
+    log('warn', 'event store could not write an audit checkpoint; will retry', { err: describe(err) });
+    auditTimer = setTimeout(checkpointUncovered, audit.checkpointIntervalMs);
+    auditTimer.unref();
+  }
 }
 
 function checkpoint() {
@@ -130,11 +244,14 @@ function write(seq, rows) {
     open();
     if (fault === 'fail-write') throw Object.assign(new Error('injected write failure'), { code: 'SQLITE_IOERR' });
     try {
-      result = { duplicates: insertMany(rows), dropped: 0 };
+      // IMMEDIATE: the partition heads read inside are the ones this commit extends.
+      result = insertMany.immediate(rows, false);
     } catch (err) {
       if (!isDataError(err)) throw err;
-      result = insertIsolated(rows);
+      // Retry row by row so one bad row cannot block the rest forever.
+      result = insertMany.immediate(rows, true);
     }
+    afterCommit(result.heads, result.checkpoints);
   } catch (err) {
     // The connection may be unusable after an I/O error or a replaced file: reopen next time.
     closeDb();
@@ -155,6 +272,9 @@ parentPort.on('message', (message) => {
       faults.push(message.fault);
       break;
     case 'close':
+      // Records written since the last audit checkpoint get one before the thread ends.
+      checkpointUncovered();
+      if (auditTimer !== null) clearTimeout(auditTimer);
       // The last connection to close checkpoints the WAL and removes it, here rather than on the main thread.
       closeDb();
       post({ type: 'closed' });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { DestinationStream } from 'pino';
+import { loadAuditSigningKey } from '../audit/signing-key.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { runEventStoreContract, sampleEvent } from './event-store.contract.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -31,10 +32,12 @@ function captureLogger(): { logger: ReturnType<typeof createLogger>; text: () =>
   return { logger: createLogger({ level: 'debug', destination: stream }), text: () => buffer };
 }
 
+const audit = { signingKey: loadAuditSigningKey(join(root, 'keys'), {}), checkpointEveryRecords: 100 };
+
 runEventStoreContract(
   'sqlite',
-  async () => createSqliteEventStore({ path: freshPath(), logger: quiet, flushIntervalMs: 10 }),
-  { reopen: async () => createSqliteEventStore({ path: lastPath, logger: quiet }) },
+  async () => createSqliteEventStore({ path: freshPath(), logger: quiet, flushIntervalMs: 10, audit }),
+  { reopen: async () => createSqliteEventStore({ path: lastPath, logger: quiet, audit }) },
 );
 
 describe('sqlite event store', () => {

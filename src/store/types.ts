@@ -1,3 +1,5 @@
+import type { VerifyOptions, VerifyResult } from '../audit/verify.ts';
+
 /** One scanner's part in an event. */
 export interface ScannerRecord {
   /** Instance id from the policy. */
@@ -21,6 +23,8 @@ export interface FindingRecord {
   action: string;
   message: string;
   evidence?: string;
+  /** Regulatory clause the policy cites for this rule (compliance packs). */
+  clause?: string;
 }
 
 /** Everything the gateway remembers about one request. */
@@ -44,6 +48,12 @@ export interface GatewayEvent {
   /** Redacted request/response text, or null when content storage is off. */
   content: { request?: string; response?: string } | null;
   error?: string;
+  /** Tenant the event belongs to; its audit chain partition. Absent means `default`. */
+  tenant?: string;
+  /** Project of the API key that made the request (absent: anonymous loopback caller). */
+  project?: string;
+  /** Id (never the secret) of the API key that made the request. */
+  keyId?: string;
 }
 
 export interface EventQuery {
@@ -63,4 +73,13 @@ export interface EventStore {
   count(): Promise<number>;
   /** Flushes and releases resources; append after close throws. */
   close(): Promise<void>;
+}
+
+/** verifyChain options of a store: the store supplies its own verification key. */
+export type StoreVerifyOptions = Omit<VerifyOptions, 'verifyKey'>;
+
+/** An event store whose records form the tamper-evident audit chain (src/audit/README.md). */
+export interface AuditedEventStore extends EventStore {
+  /** Verifies the stored chain (flushed records only; call `flush()` first). */
+  verifyChain(options?: StoreVerifyOptions): Promise<VerifyResult>;
 }

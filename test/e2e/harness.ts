@@ -26,10 +26,18 @@ export interface HarnessOptions {
   /** The policy to run (validated by the config schema); the default policy when absent. */
   policy?: z.input<typeof Config>['policy'];
   timeoutMs?: number;
-  chunkSize?: number;
+  chunkSize?: number | readonly number[];
   server?: z.input<typeof Config>['server'];
   /** Collects the gateway's log lines (debug level) instead of discarding them. */
   logLines?: string[];
+  /** Rate-limit settings (the memory store unless set). */
+  limits?: z.input<typeof Config>['limits'];
+  /** Model prices for budgets (none unless set). */
+  pricing?: z.input<typeof Config>['pricing'];
+  /** Abuse detection settings (off unless set). */
+  abuse?: z.input<typeof Config>['abuse'];
+  /** The LLM judge section; route `judge-*` goes to the backup fixture (which then plays the judge). */
+  judge?: z.input<typeof Config>['judge'];
 }
 
 /** Starts fixtures and a gateway whose routes exercise both wire formats and fallback. */
@@ -43,6 +51,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     version: 1,
     logging: { level: 'silent' },
     ...(options.server ? { server: options.server } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.pricing ? { pricing: options.pricing } : {}),
+    ...(options.abuse ? { abuse: options.abuse } : {}),
+    ...(options.judge ? { judge: options.judge } : {}),
     providers: [
       { id: 'primary-openai', type: 'openai-compatible', baseUrl: `${primary.url}/v1`, apiKey: 'sk-primary-secret', models: ['gpt-test'] },
       { id: 'backup-openai', type: 'openai-compatible', baseUrl: `${backup.url}/v1`, apiKey: 'sk-backup-secret' },
@@ -54,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       { match: 'gpt-via-claude', providers: ['primary-anthropic'], model: 'claude-test', timeoutMs, retry: { attempts: 0 }, circuitBreaker },
       { match: 'gpt-*', providers: ['primary-openai'], timeoutMs, retry: { attempts: 0 }, circuitBreaker },
       { match: 'text-embed-*', providers: ['primary-openai'], timeoutMs, retry: { attempts: 0 }, circuitBreaker },
+      { match: 'judge-*', providers: ['backup-openai'], timeoutMs, retry: { attempts: 0 }, circuitBreaker },
     ],
     policy: options.policy ?? defaultPolicy,
   });

@@ -25,6 +25,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     { url: running.url, dataDir, policy: config.policy.name, scanners: config.policy.scanners.length, providers: config.providers.map((provider) => ({ id: provider.id, type: provider.type })) },
     'bulwark gateway listening',
   );
+  if (running.gateway.access && !running.gateway.access.keys.hasKeys()) logger.warn({ dataDir }, 'no API keys exist yet: only loopback callers are served; create one with `bulwark keys create` to require keys');
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       logger.info({ signal }, 'shutting down: draining in-flight requests');

@@ -2,7 +2,10 @@ import { handleChat } from '../../proxy/chat.ts';
 import { handleEmbeddings } from '../../proxy/embeddings.ts';
 import { listModels } from '../../proxy/models.ts';
 import { parseScanRequest, scanText } from '../../proxy/scan.ts';
-import type { RouteDefinition } from './types.ts';
+import type { RouteContext, RouteDefinition } from './types.ts';
+
+/** The caller's tenant, for tenant-scoped state such as the pseudonym vault (absent: anonymous loopback caller). */
+const tenantOf = (context: RouteContext): { tenant?: string } => (context.access.principal ? { tenant: context.access.principal.tenant } : {});
 
 /** Every route the gateway serves; one explicit table, no registration by side effect. */
 export const routeTable: readonly RouteDefinition[] = [
@@ -11,21 +14,21 @@ export const routeTable: readonly RouteDefinition[] = [
     path: '/v1/chat/completions',
     name: 'openai.chat',
     format: 'openai',
-    handle: async (context) => handleChat(context.gateway, { format: 'openai', route: 'openai.chat', body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink }),
+    handle: async (context) => handleChat(context.gateway, { format: 'openai', route: 'openai.chat', body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink, headers: context.request.headers, access: context.access, ...tenantOf(context) }),
   },
   {
     method: 'POST',
     path: '/v1/messages',
     name: 'anthropic.messages',
     format: 'anthropic',
-    handle: async (context) => handleChat(context.gateway, { format: 'anthropic', route: 'anthropic.messages', body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink }),
+    handle: async (context) => handleChat(context.gateway, { format: 'anthropic', route: 'anthropic.messages', body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink, headers: context.request.headers, access: context.access, ...tenantOf(context) }),
   },
   {
     method: 'POST',
     path: '/v1/embeddings',
     name: 'openai.embeddings',
     format: 'openai',
-    handle: async (context) => handleEmbeddings(context.gateway, { body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink }),
+    handle: async (context) => handleEmbeddings(context.gateway, { body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink, access: context.access }),
   },
   {
     method: 'GET',
@@ -41,7 +44,7 @@ export const routeTable: readonly RouteDefinition[] = [
     format: 'openai',
     handle: async (context) => {
       const request = parseScanRequest(await context.readBody());
-      context.sink.json(200, await scanText(context.gateway, request, { requestId: context.requestId, route: 'scan' }));
+      context.sink.json(200, await scanText(context.gateway, request, { requestId: context.requestId, route: 'scan', access: context.access }));
     },
   },
   {

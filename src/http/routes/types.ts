@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import type { RequestAccess } from '../../proxy/admission.ts';
 import type { Gateway } from '../../proxy/gateway.ts';
 import type { ResponseSink } from '../../proxy/sink.ts';
 import type { WireFormat } from '../../wire/types.ts';
 
 export interface RouteContext {
   gateway: Gateway;
+  /** The authenticated caller and its limit tickets (principal null: public route or anonymous loopback). */
+  access: RequestAccess;
   request: IncomingMessage;
   requestId: string;
   /** Aborts when the client goes away. */

@@ -10,7 +10,8 @@ import type { EventDraft } from '../event-draft.ts';
 import type { Gateway } from '../gateway.ts';
 import { scanPhase } from '../scan-phase.ts';
 import type { ResponseSink } from '../sink.ts';
-import { StreamGuard } from './stream-guard.ts';
+import { policyMayRedact, StreamRewriter } from './rewriter.ts';
+import { StreamGuard, type StreamScan } from './stream-guard.ts';
 
 export interface RelayOptions {
   client: Dialect;
@@ -22,6 +23,8 @@ export interface RelayOptions {
   model: string;
   signal: AbortSignal;
   requestVerdict: Decision;
+  /** Pseudonymised placeholders to restore in the answer (empty: none). */
+  restorations: ReadonlyMap<string, string>;
 }
 
 interface PendingFrame {
@@ -36,8 +39,11 @@ export async function relayStream(gateway: Gateway, options: RelayOptions): Prom
   const policy = gateway.config.policy.name;
   const same = client.format === options.upstreamFormat;
   const decoder = dialects[options.upstreamFormat].createDecoder();
-  const encoder = same ? null : client.createEncoder({ id: draft.id, model: options.model, includeUsage: true });
-  const guard = new StreamGuard(gateway, draft.requestId, options.state);
+  // Frames pass through byte for byte unless the text that leaves may differ from what arrived.
+  const rewriting = options.restorations.size > 0 || policyMayRedact(gateway.runner.slots, ['response-stream', 'response']);
+  const encoder = same && !rewriting ? null : client.createEncoder({ id: draft.id, model: options.model, includeUsage: true });
+  const rewriter = rewriting ? new StreamRewriter((event) => encoder!.encode(event), options.restorations) : null;
+  const guard = new StreamGuard(gateway, draft.requestId, options.state, rewriting);
   const pending: PendingFrame[] = [];
   const textDecoder = new TextDecoder();
   let decision: Decision = options.requestVerdict;
@@ -45,43 +51,65 @@ export async function relayStream(gateway: Gateway, options: RelayOptions): Prom
 
   const absorb = (events: StreamEvent[], raw: string | null): void => {
     for (const item of events) {
+      const start = guard.text.length;
       if (item.type === 'text_delta') guard.append(item.text);
       else if (item.type === 'tool_call_delta') guard.append(item.argumentsDelta);
-      else if (item.type === 'stop' && item.usage) {
+      rewriter?.push(item, start, guard.text.length);
+      if (item.type === 'text_delta' || item.type === 'tool_call_delta') continue;
+      if (item.type === 'stop' && item.usage) {
         draft.inputTokens = item.usage.inputTokens;
         draft.outputTokens = item.usage.outputTokens;
       } else if (item.type === 'start' && item.inputTokens !== undefined) draft.inputTokens = item.inputTokens;
     }
+    if (rewriter) return;
     const frame = same ? (raw ?? '') : events.map((item) => encoder!.encode(item)).join('');
     if (frame) pending.push({ frame, textEnd: guard.text.length });
   };
   // Comments and keep-alives are forwarded too when the formats match, so passthrough stays byte-faithful.
-  const parser = createSseParser((event) => absorb(decoder.push(event.event, event.data), event.raw), { onOther: (raw) => absorb([], same ? raw : null) });
+  const parser = createSseParser((event) => absorb(decoder.push(event.event, event.data), event.raw), { onOther: (raw) => absorb([], same && !rewriting ? raw : null) });
 
   const release = async (upTo: number): Promise<void> => {
     let out = '';
-    while (pending.length > 0 && pending[0]!.textEnd <= upTo) out += pending.shift()!.frame;
-    guard.markReleased(upTo);
+    if (rewriter) {
+      const end = rewriter.boundary(guard.text, upTo, upTo === Number.POSITIVE_INFINITY);
+      out = rewriter.release(end);
+      guard.markReleased(end);
+    } else {
+      while (pending.length > 0 && pending[0]!.textEnd <= upTo) out += pending.shift()!.frame;
+      guard.markReleased(upTo);
+    }
     if (out && !sink.closed) await sink.write(out);
   };
+  /** Applies a stream scan; false when the stream must stop. */
+  const settle = (scan: StreamScan): boolean => {
+    if (scan.decision === 'block') return false;
+    if (scan.decision === 'flag') decision = strongest(decision, 'flag');
+    if (scan.decision === 'redact') {
+      decision = strongest(decision, 'redact');
+      if (!rewriter!.addEdits(scan.edits)) return false;
+    }
+    return true;
+  };
+  let stopped = false;
 
   sink.startStream(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-bulwark-event-id': draft.id });
   try {
     for await (const chunk of upstream) {
       parser.feed(textDecoder.decode(chunk as Buffer, { stream: true }));
-      const verdict = await guard.scan();
-      if (verdict === 'block') break;
-      if (verdict === 'flag') decision = strongest(decision, 'flag');
+      if (!settle(await guard.scan())) {
+        stopped = true;
+        break;
+      }
       await release(guard.safeEnd(false));
       if (sink.closed || options.signal.aborted) break;
     }
-    if (!sink.closed && !options.signal.aborted && (await guard.scan()) !== 'block') {
+    if (!stopped && !sink.closed && !options.signal.aborted && settle(await guard.scan())) {
       parser.feed(textDecoder.decode());
       parser.end();
       // An upstream that closed without its terminal event still gets a well-formed ending in translation.
-      if (!same) absorb(decoder.end(), null);
-      await guard.scan();
-    }
+      if (!same || rewriting) absorb(decoder.end(), null);
+      stopped = !settle(await guard.scan());
+    } else stopped = true;
   } catch (error) {
     failure = error instanceof BulwarkError ? error : new BulwarkError('BULWARK_UPSTREAM_ERROR', `Upstream stream failed: ${error instanceof Error ? error.message : String(error)}`, { details: { eventId: draft.id } });
     draft.error = failure.message;
@@ -94,11 +122,12 @@ export async function relayStream(gateway: Gateway, options: RelayOptions): Prom
     draft.error = 'client disconnected';
     return { decision: 'error', status: 499 };
   }
-  let blocked = streamSummary.verdict.decision === 'block';
+  let blocked = stopped || streamSummary.verdict.decision === 'block';
   if (!blocked && !failure) {
     // Scanners that only take whole responses run once the stream is complete, before the held-back tail is released.
     const whole = await scanPhase(gateway, 'response', [{ id: 'stream', role: 'assistant', origin: 'assistant', text: guard.text, path: [], turn: -1 }], draft, options.state);
-    blocked = whole.verdict.decision === 'block' || whole.verdict.decision === 'redact';
+    blocked = whole.verdict.decision === 'block' || (whole.verdict.decision === 'redact' && !rewriter?.addEdits(whole.verdict.edits));
+    if (whole.verdict.decision === 'redact' && !blocked) decision = strongest(decision, 'redact');
     if (whole.verdict.decision === 'flag') decision = strongest(decision, 'flag');
     if (blocked) streamSummary.verdict.findings.push(...whole.verdict.findings);
     if (!gateway.runner.has('response')) draft.setStreamedContent([{ id: 'stream', origin: 'assistant', text: guard.text }], streamSummary.verdict);
@@ -112,5 +141,5 @@ export async function relayStream(gateway: Gateway, options: RelayOptions): Prom
   }
   await release(Number.POSITIVE_INFINITY);
   sink.end();
-  return { decision: strongest(decision, streamSummary.verdict.decision === 'flag' ? 'flag' : 'allow'), status: 200 };
+  return { decision: strongest(decision, streamSummary.verdict.decision === 'block' ? 'allow' : streamSummary.verdict.decision), status: 200 };
 }

@@ -1,6 +1,7 @@
 /** leak/canary: finds the request's canary token (and spaced, reversed or encoded forms of it) in a response. */
 import { z } from 'zod';
 import { buildResult } from '../shared/result.ts';
+import { unsettledTail } from '../shared/stream-tail.ts';
 import { defineScanner, type Finding, type ScanSegment } from '../types.ts';
 
 /** Key under which the pipeline puts the request's canary token in the scan context's state. */
@@ -33,6 +34,24 @@ function leakIn(segment: ScanSegment, token: string): [number, number] | null {
   return null;
 }
 
+/**
+ * Characters at the end of `text` that could be the start of the token (or of it reversed) as
+ * the squashed view sees it: letters and digits, whatever separates them.
+ */
+function partialTail(text: string, token: string): number {
+  const forms = [token, [...token].reverse().join('')];
+  let squashed = '';
+  let best = text.length;
+  // Walk back over at most one token's worth of letters and digits (separators in between are free).
+  for (let i = text.length - 1; i >= 0 && squashed.length < token.length; i--) {
+    const char = text[i]!.toLowerCase();
+    if (!/[a-z0-9]/.test(char)) continue;
+    squashed = char + squashed;
+    if (forms.some((form) => form.startsWith(squashed))) best = i;
+  }
+  return text.length - best;
+}
+
 export const canaryScanner = defineScanner({
   id: 'leak/canary',
   description:
@@ -44,13 +63,15 @@ export const canaryScanner = defineScanner({
     return {
       scan(input, context) {
         const token = context.state.get(canaryStateKey);
-        if (typeof token !== 'string' || token === '') return buildResult([]);
+        if (typeof token !== 'string' || token === '') return input.phase === 'response-stream' ? { ...buildResult([]), tail: 0 } : buildResult([]);
         const findings: Finding[] = [];
         for (const segment of input.segments) {
           const span = leakIn(segment, token.toLowerCase());
           if (span) findings.push({ ruleId: 'canary/leak', message: 'The response contains the canary token planted in the system prompt.', severity: config.severity, score: 1, segmentId: segment.id, span, evidence: 'canary token' });
         }
-        return buildResult(findings);
+        const last = input.segments[input.segments.length - 1];
+        if (input.phase !== 'response-stream' || !last) return buildResult(findings);
+        return { ...buildResult(findings), tail: Math.max(partialTail(last.text, token.toLowerCase()), unsettledTail(last.text)) };
       },
     };
   },

@@ -2,6 +2,7 @@
  * text/hidden-characters: reports invisible and direction-changing characters found by the
  * canonicaliser, telling smuggled instructions apart from legitimate emoji and script use.
  */
+import { unsettledTail } from '../shared/stream-tail.ts';
 import { z } from 'zod';
 import type { HiddenKind } from '../../text/types.ts';
 import { FindingCollector } from '../shared/result.ts';
@@ -81,7 +82,9 @@ export const hiddenCharactersScanner = defineScanner({
           context.signal.throwIfAborted();
           scanSegment(segment, kinds, config, options, collector);
         }
-        return collector.result();
+        // A trailing invisible run may still grow into a payload.
+        const last = input.segments[input.segments.length - 1];
+        return input.phase === 'response-stream' ? { ...collector.result(), tail: last ? unsettledTail(last.text) : 0 } : collector.result();
       },
     };
   },

@@ -17,6 +17,8 @@ export interface FeatureOptions {
   bits: number;
   /** Extra dense indices after the hashed buckets (signature hits), set by the caller. */
   extra: readonly number[];
+  /** Char 3-5-grams inside words (default true; the harmful classifier reads word n-grams only). */
+  charGrams?: boolean;
 }
 
 /** Smallest feature count used for normalisation (about a 12-word sentence). */
@@ -85,6 +87,7 @@ export function featurize(text: string, options: FeatureOptions): SparseVector {
     if (previous >= 0) set.add((Math.imul(previous, 31) ^ wordHash ^ 0x85ebca6b) & mask);
     previous = wordHash;
     // Space-padded so prefixes and suffixes are their own grams; long words (CJK runs) still cost O(length).
+    if (options.charGrams === false) continue;
     const padded = word.length > 64 ? word : [32, ...word, 32];
     for (let start = 0; start + 3 <= padded.length; start++) {
       let h = 0x2f1a3b4c;

@@ -4,10 +4,12 @@
  * normal in a user turn and an attack inside a document).
  */
 import { z } from 'zod';
-import type { Finding, ScanContext, ScanInput, ScanResult, ScannerDefinition, Severity } from '../types.ts';
+import type { Finding, ScanContext, ScanInput, ScanResult, ScanSegment, ScannerDefinition, Severity } from '../types.ts';
 import { defineScanner } from '../types.ts';
 import { outcomeOf } from '../shared/result.ts';
+import { requireJudge } from '../shared/judge.ts';
 import { analyze, type InjectionMode } from './detector.ts';
+import { InjectionJudgeConfig, withJudge } from './judge.ts';
 import { bundledModelPath, loadModel, type InjectionModel } from './model.ts';
 import { SIGNATURES_VERSION } from './signatures.ts';
 
@@ -18,6 +20,7 @@ export const InjectionConfig = z
     modelPath: z.string().default('').describe('Model file to load instead of the bundled `models/<task>.json` (format `bulwark-injection-lr/1`, written by `npm run train:injection`).'),
     reportAbove: z.number().min(0).max(1).default(0.2).describe('Classifier findings scoring below this are not reported at all (the policy threshold decides what counts).'),
     maxFindings: z.number().int().min(1).max(10_000).default(100).describe('Most findings reported per scan.'),
+    judge: InjectionJudgeConfig.prefault({}).describe('Optional LLM judge for uncertain scores (needs `judge.model` in the config); see ADR 0010.'),
   })
   .strict();
 export type InjectionConfig = z.output<typeof InjectionConfig>;
@@ -31,30 +34,41 @@ function severityOf(score: number): Severity {
 /** A scanner instance outside the policy machinery, for `bulwark eval` and benchmarks. */
 export interface InjectionScanner {
   scan(input: ScanInput, context: ScanContext): ScanResult;
+  /** One segment's findings (uncapped) and combined risk; `scan` is these, merged and capped. */
+  scanSegment(segment: ScanSegment): { findings: Finding[]; risk: number };
   readonly model: InjectionModel | null;
+  readonly maxFindings: number;
 }
 
 export function createInjectionScanner(config: InjectionConfig, mode: InjectionMode, task: string): InjectionScanner {
   const model = config.classifier ? loadModel(config.modelPath || bundledModelPath(task)) : null;
+  const scanSegment = (segment: ScanSegment): { findings: Finding[]; risk: number } => {
+    const findings: Finding[] = [];
+    const analysis = analyze(segment.canonical, { mode, model, signatures: config.signatures });
+    for (const hit of analysis.signatures) {
+      if (findings.length >= config.maxFindings) break;
+      findings.push({ ruleId: hit.ruleId, message: `Injection signature: ${hit.description}${hit.where === 'text' ? '' : ` (in ${hit.where})`}`, severity: severityOf(hit.score), score: hit.score, segmentId: segment.id, span: hit.span, evidence: `signatures ${SIGNATURES_VERSION}` });
+    }
+    const probability = analysis.classifier;
+    if (probability !== null && probability >= config.reportAbove) {
+      findings.push({ ruleId: CLASSIFIER_RULE, message: `Injection classifier probability ${probability.toFixed(3)}`, severity: severityOf(probability), score: probability, segmentId: segment.id, span: [0, segment.text.length], evidence: `model ${model?.meta.task} ${model?.meta.dataSha256.slice(0, 12)}` });
+    }
+    return { findings, risk: Math.min(1, Math.max(0, analysis.risk)) };
+  };
   return {
     model,
+    maxFindings: config.maxFindings,
+    scanSegment,
     scan(input, context) {
       const findings: Finding[] = [];
       let risk = 0;
       for (const segment of input.segments) {
         context.signal.throwIfAborted();
-        const analysis = analyze(segment.canonical, { mode, model, signatures: config.signatures });
-        if (analysis.risk > risk) risk = analysis.risk;
-        for (const hit of analysis.signatures) {
-          if (findings.length >= config.maxFindings) break;
-          findings.push({ ruleId: hit.ruleId, message: `Injection signature: ${hit.description}${hit.where === 'text' ? '' : ` (in ${hit.where})`}`, severity: severityOf(hit.score), score: hit.score, segmentId: segment.id, span: hit.span, evidence: `signatures ${SIGNATURES_VERSION}` });
-        }
-        const probability = analysis.classifier;
-        if (probability !== null && probability >= config.reportAbove && findings.length < config.maxFindings) {
-          findings.push({ ruleId: CLASSIFIER_RULE, message: `Injection classifier probability ${probability.toFixed(3)}`, severity: severityOf(probability), score: probability, segmentId: segment.id, span: [0, segment.text.length], evidence: `model ${model?.meta.task} ${model?.meta.dataSha256.slice(0, 12)}` });
-        }
+        const one = scanSegment(segment);
+        if (one.risk > risk) risk = one.risk;
+        for (const finding of one.findings) if (findings.length < config.maxFindings) findings.push(finding);
       }
-      return { outcome: outcomeOf(findings), score: Math.min(1, Math.max(0, risk)), findings };
+      return { outcome: outcomeOf(findings), score: risk, findings };
     },
   };
 }
@@ -62,7 +76,8 @@ export function createInjectionScanner(config: InjectionConfig, mode: InjectionM
 const SCORE_TEXT =
   'Score: the combined risk in [0,1], the larger of the calibrated classifier probability (which already weighs the signature hits) and the strongest signature score. ' +
   'Findings: one per signature rule matched (span of the match, or the whole decoded run / hidden payload it was found in) and one `prompt-injection/classifier` finding over the whole segment. ' +
-  'Severity: high at 0.9 and above, medium at 0.5, else low; outcome: fail if any finding is high, flag if any is medium or low, else pass. The policy instance `threshold` decides what blocks.';
+  'Severity: high at 0.9 and above, medium at 0.5, else low; outcome: fail if any finding is high, flag if any is medium or low, else pass. The policy instance `threshold` decides what blocks. ' +
+  'With `judge.enabled`, a segment scoring inside [uncertainLow, uncertainHigh) is judged by the LLM judge: "injection" adds a `prompt-injection/judge` finding scored max(score, confidence), "clean" caps the segment\'s findings at 1 - confidence; a failed or unparseable judge answer keeps the score and adds a note.';
 
 export function injectionDefinition(id: string, task: string, mode: InjectionMode, what: string): ScannerDefinition<InjectionConfig> {
   return defineScanner({
@@ -70,8 +85,10 @@ export function injectionDefinition(id: string, task: string, mode: InjectionMod
     description: `${what} Signatures and a hashed n-gram logistic-regression classifier run on the canonical text (NFKC, homoglyphs folded, hidden characters removed) and on decoded base64/hex/URL/rot13 runs and hidden payloads. ${SCORE_TEXT}`,
     phases: ['request', 'response', 'response-stream'],
     configSchema: InjectionConfig,
-    create(config) {
-      return createInjectionScanner(config, mode, task);
+    create(config, deps) {
+      const scanner = createInjectionScanner(config, mode, task);
+      if (!config.judge.enabled) return scanner;
+      return withJudge(scanner, { ...config.judge, mode, scannerId: id }, requireJudge(deps, `${id} with judge.enabled`), deps.logger);
     },
   });
 }

@@ -34,6 +34,8 @@ export class Automaton {
   /** Patterns ending exactly at each state. */
   readonly #own: (readonly number[] | undefined)[];
   readonly #lengths: Int32Array;
+  /** Trie depth of each state: how many pattern units lead to it. */
+  readonly #depth: Int32Array;
   /** Full ASCII transition table (a DFA) when small enough, else null. */
   readonly #dense: Int32Array | null;
   readonly #foldCase: boolean;
@@ -43,6 +45,7 @@ export class Automaton {
     this.#foldCase = options.asciiCaseInsensitive ?? false;
     this.#collapse = options.collapseWhitespace ?? false;
     const edges: Map<number, number>[] = [new Map()];
+    const depths: number[] = [0];
     const own: (number[] | undefined)[] = [undefined];
     /** States entered through a space edge; with collapsing, more whitespace keeps them where they are. */
     const spaceStates: number[] = [];
@@ -60,6 +63,7 @@ export class Automaton {
         if (next === undefined) {
           next = edges.length;
           edges.push(new Map());
+          depths.push(depths[state]! + 1);
           own.push(undefined);
           edges[state]!.set(unit, next);
           if (unit === 0x20) spaceStates.push(next);
@@ -69,6 +73,7 @@ export class Automaton {
       (own[state] ??= []).push(index);
     });
     const count = edges.length;
+    this.#depth = Int32Array.from(depths);
     this.#edges = edges;
     this.#own = own;
     this.#fail = new Int32Array(count);
@@ -123,9 +128,13 @@ export class Automaton {
     return this.#lengths.length;
   }
 
-  /** Reports every occurrence of every pattern in `text`, overlaps included, in order of end. */
-  scan(text: string, onMatch: MatchCallback): void {
-    if (this.#lengths.length === 0) return;
+  /**
+   * Reports every occurrence of every pattern in `text`, overlaps included, in order of end.
+   * Returns where the longest suffix of `text` that is the beginning of a pattern starts
+   * (`text.length` when none): text from there on could still become a match as more arrives.
+   */
+  scan(text: string, onMatch: MatchCallback): number {
+    if (this.#lengths.length === 0) return text.length;
     const dense = this.#dense;
     const firstOut = this.#firstOut;
     const length = text.length;
@@ -137,7 +146,7 @@ export class Automaton {
         state = unit < ASCII ? dense[state * ASCII + unit]! : this.#step(state, unit);
         if (firstOut[state] !== -1) this.#report(text, state, i, onMatch);
       }
-      return;
+      return this.#pendingStart(text, state);
     }
     const collapse = this.#collapse;
     let previousSpace = false;
@@ -152,6 +161,13 @@ export class Automaton {
       state = this.#step(state, this.#fold(unit));
       if (firstOut[state] !== -1) this.#report(text, state, i, onMatch);
     }
+    return this.#pendingStart(text, state);
+  }
+
+  #pendingStart(text: string, state: number): number {
+    const depth = this.#depth[state]!;
+    if (depth === 0 || text.length === 0) return text.length;
+    return this.#collapse ? startOf(text, text.length - 1, depth) : text.length - depth;
   }
 
   /** Reports the patterns ending at `i` in `state`; off the hot loop, which only tests for outputs. */

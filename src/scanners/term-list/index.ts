@@ -7,6 +7,7 @@ import { canonicalize } from '../../text/canonicalize.ts';
 import { FindingCollector, SeveritySchema } from '../shared/result.ts';
 import { defineScanner, type ScanInput, type ScanContext, type ScanResult, type ScanSegment } from '../types.ts';
 import { Automaton } from './automaton.ts';
+import { unsettledTail } from '../shared/stream-tail.ts';
 import { Folder, type MatchView } from './fold.ts';
 import { compileTerms, onBoundaries, type CompiledTerm, type TermEntry } from './terms.ts';
 
@@ -60,12 +61,13 @@ function compile(config: TermListConfig): Compiled {
   return { config, folder, terms, automaton };
 }
 
-function scanSegment(compiled: Compiled, segment: ScanSegment, collector: FindingCollector): void {
+/** Scans one segment; returns its tail (characters at the end that could still begin a match). */
+function scanSegment(compiled: Compiled, segment: ScanSegment, collector: FindingCollector): number {
   const { config, folder, terms, automaton } = compiled;
   const canonical = segment.canonical;
   const limit = segment.text.length;
   const view = folder.view(canonical.text);
-  automaton.scan(view.text, (index, start, end) => {
+  const pending = automaton.scan(view.text, (index, start, end) => {
     const term = terms[index]!;
     if (!onBoundaries(view.text, start, end, term)) return;
     const [canonicalStart, canonicalEnd] = Folder.toSource(view, start, end);
@@ -76,11 +78,15 @@ function scanSegment(compiled: Compiled, segment: ScanSegment, collector: Findin
       config.redactWith,
     );
   });
-  if (!config.scanDecoded) return;
+  const [pendingCanonical] = Folder.toSource(view, pending, view.text.length);
+  const pendingStart = pending >= view.text.length ? limit : canonical.toOriginal(pendingCanonical, canonical.text.length)[0];
+  const tail = Math.max(limit - Math.min(pendingStart, limit), unsettledTail(segment.text));
+  if (!config.scanDecoded) return tail;
   for (const run of canonical.decoded) matchWhole(compiled, segment, run.text, run.start, run.end, `${run.encoding}-decoded text`, collector);
   for (const run of canonical.hidden) {
     if (run.decoded) matchWhole(compiled, segment, run.decoded, run.start, run.end, `${run.kind} payload`, collector);
   }
+  return tail;
 }
 
 /** Matches inside text that has no offset map to the segment (decoded runs): a hit reports the whole run. */
@@ -114,11 +120,12 @@ export const termListScanner = defineScanner({
       scan(input: ScanInput, context: ScanContext): ScanResult {
         const collector = new FindingCollector(config.maxFindings);
         if (compiled.automaton.size === 0) return collector.result();
+        let tail = 0;
         for (const segment of input.segments) {
           context.signal.throwIfAborted();
-          scanSegment(compiled, segment, collector);
+          tail = scanSegment(compiled, segment, collector);
         }
-        return collector.result();
+        return input.phase === 'response-stream' ? { ...collector.result(), tail } : collector.result();
       },
     };
   },

@@ -1,0 +1,115 @@
+/**
+ * npm run train:harmful [-- --harmful-only]
+ *
+ * Trains the safety/harmful classifier and writes models/harmful.json. Rows: harmful/train.jsonl,
+ * plus (unless --harmful-only) the `benign` label-0 rows of prompt-injection/train.jsonl other
+ * than gsm8k (general chat, voice-assistant, coding and role-play requests) as extra negatives:
+ * harmful/train's negatives are maths, persona prompts and sensitive-sounding questions only, and
+ * a model trained on them flags ordinary short requests ("set an alarm for 7"). Dev files are
+ * never read. Deterministic: a fixed seed drives every shuffle and split.
+ * The L2/epoch grid is chosen on a seeded 80/20 split; Platt scaling and the threshold on 5-fold
+ * out-of-fold scores: at most 3% FPR over all negatives, over harmful/train's negatives, and over
+ * the general-chat negatives, and at most 4% over harmful/train's hard negatives (`benign_hard`).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MODELS_DIR } from '../src/scanners/injection/model.ts';
+import { featurize } from '../src/scanners/injection/features.ts';
+import { HARMFUL_HEAD, HARMFUL_TASK } from '../src/scanners/harmful/analyze.ts';
+import { CUE_FEATURES, CUES_VERSION, harmfulCues } from '../src/scanners/harmful/cues.ts';
+import { HEADS_FORMAT, type HeadsFile } from '../src/scanners/shared/linear/heads.ts';
+import { canonicalParts } from '../src/scanners/shared/linear/parts.ts';
+import { trainCombination, trainHead, type HeadSpec } from '../src/scanners/shared/linear/train-heads.ts';
+import { canonicalize } from '../src/text/canonicalize.ts';
+
+const dataRoot = join(resolve(import.meta.dirname, '..'), '..', 'shared', 'data');
+const FILE = 'harmful/train.jsonl';
+const EXTRA_NEGATIVES = 'prompt-injection/train.jsonl';
+const SEED = 20261126;
+const BITS = 18;
+/**
+ * Two weight heads over the same rows, averaged (standardised margins) by the `harmful` head: word
+ * n-grams only (char grams dilute the few words of a short request) and words + char grams (robust
+ * to split and misspelt words). See ADR 0009.
+ */
+const MEMBERS: readonly [string, boolean][] = [['words', false], ['chars', true]];
+const MAX_FPR = 0.03;
+const MAX_HARD_FPR = 0.04;
+
+interface Row {
+  text: string;
+  label: 0 | 1;
+  category: string;
+  source: string;
+  /** From the extra-negatives file. */
+  extra: boolean;
+}
+
+function readRows(path: string, extra: boolean): Row[] {
+  if (!existsSync(path)) throw new Error(`training data not found: ${path} (expected the shared data folder next to the repository)`);
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line, index) => {
+    const row = JSON.parse(line) as { text?: unknown; label?: unknown; category?: unknown; source?: unknown };
+    if (typeof row.text !== 'string' || (row.label !== 0 && row.label !== 1)) throw new Error(`${path}:${index + 1}: expected text and label 0|1`);
+    return { text: row.text, label: row.label, category: typeof row.category === 'string' ? row.category : 'unknown', source: typeof row.source === 'string' ? row.source : 'unknown', extra };
+  });
+}
+
+function main(): void {
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const started = performance.now();
+  const harmfulOnly = process.argv.includes('--harmful-only');
+  const files = harmfulOnly ? [FILE] : [FILE, EXTRA_NEGATIVES];
+  const rows = readRows(join(dataRoot, FILE), false);
+  const seen = new Set(rows.map((row) => row.text));
+  if (!harmfulOnly) {
+    const extra = readRows(join(dataRoot, EXTRA_NEGATIVES), true).filter((row) => row.label === 0 && row.category === 'benign' && !row.source.startsWith('gsm8k') && !seen.has(row.text));
+    rows.push(...extra);
+    log(`${HARMFUL_TASK}: + ${extra.length} general-chat negatives from ${EXTRA_NEGATIVES}`);
+  }
+  log(`${HARMFUL_TASK}: ${rows.length} rows`);
+  const texts = rows.map((row) => canonicalParts(canonicalize(row.text)).join('\n'));
+  const cueIds = texts.map((text) => harmfulCues(text).ids);
+  const spec: HeadSpec = {
+    bits: BITS,
+    dims: (1 << BITS) + CUE_FEATURES,
+    seed: SEED,
+    operatingPoint: { kind: 'fpr', maxFpr: MAX_FPR },
+    grid: { l2: [1e-4, 3e-4], epochs: [20, 40] },
+    negativeGroups: [
+      { name: 'harmful/train', isMember: (index) => !rows[index]!.extra, maxFpr: MAX_FPR },
+      { name: 'benign_hard', isMember: (index) => !rows[index]!.extra && rows[index]!.category === 'benign_hard', maxFpr: MAX_HARD_FPR },
+      { name: 'general chat', isMember: (index) => rows[index]!.extra, maxFpr: MAX_FPR },
+    ],
+  };
+  const members: { name: string; outOfFold: readonly number[] }[] = [];
+  const heads: HeadsFile['heads'] = {};
+  const hypers: Record<string, unknown> = {};
+  for (const [name, charGrams] of MEMBERS) {
+    log(`  head ${name} (char grams ${charGrams ? 'on' : 'off'})`);
+    const examples = texts.map((text, index) => ({ vector: featurize(text, { bits: BITS, extra: cueIds[index]!, charGrams }), label: rows[index]!.label }));
+    const { hyper, ...head } = trainHead(examples, spec, log, 5, (outOfFold) => members.push({ name, outOfFold }));
+    heads[name] = { ...head, charGrams };
+    hypers[name] = hyper;
+  }
+  const combination = trainCombination(members, rows.map((row) => row.label), spec, log);
+  heads[HARMFUL_HEAD] = { ...combination, weights: '' };
+  const file: HeadsFile = {
+    format: HEADS_FORMAT,
+    task: HARMFUL_TASK,
+    bits: BITS,
+    extraFeatures: CUE_FEATURES,
+    featuresVersion: CUES_VERSION,
+    trainedAt: 'deterministic',
+    dataSha256: files.reduce((hash, file) => hash.update(readFileSync(join(dataRoot, file))), createHash('sha256')).digest('hex'),
+    hyper: { heads: hypers, files, seed: SEED, maxFpr: MAX_FPR, maxHardFpr: MAX_HARD_FPR, split: 'grid on a seeded 80/20 split; Platt + threshold on 5-fold out-of-fold scores; weights fitted on all of train', quantization: 'int8, square-root companding' },
+    metrics: { outOfFold: combination.metrics.outOfFold },
+    heads,
+  };
+  mkdirSync(MODELS_DIR, { recursive: true });
+  const out = join(MODELS_DIR, `${HARMFUL_TASK}.json`);
+  writeFileSync(out, `${JSON.stringify(file)}\n`);
+  log(`${HARMFUL_TASK}: wrote ${out} threshold=${combination.threshold} outOfFold=${JSON.stringify(combination.metrics.outOfFold)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main();

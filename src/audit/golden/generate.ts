@@ -1,0 +1,123 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { chainedValues, chainHash, CHAINED_FIELDS, CHAIN_FORMAT, GENESIS_HASH, recordBytes, signCheckpoint } from '../chain-format.mjs';
+import type { ChainedValue } from '../chain-format.mjs';
+import { keyIdOf } from '../signing-key.ts';
+
+/**
+ * Builds the golden vectors in src/audit/golden/*.json: a small chain with checkpoints,
+ * and copies of it with one record edited, one deleted, two swapped and one checkpoint
+ * forged, each with the problem verification must report. Everything is deterministic
+ * (fixed Ed25519 seed, fixed times; Ed25519 signatures are deterministic), so running
+ * `node --import tsx scripts/generate-audit-golden.ts` again rewrites identical files.
+ */
+
+/** A stored record as the vectors spell it: chain fields plus the row, column by column. */
+export interface GoldenRecord {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  row: Record<string, ChainedValue>;
+}
+
+export interface GoldenCheckpoint {
+  partition: string;
+  seq: number;
+  hash: string;
+  time: string;
+  keyId: string;
+  signature: string;
+}
+
+export interface GoldenVector {
+  format: string;
+  description: string;
+  partition: string;
+  publicKeyPem: string;
+  keyId: string;
+  records: GoldenRecord[];
+  checkpoints: GoldenCheckpoint[];
+  /** The exact bytes hashed for the first record (hex), for other implementations to compare against. */
+  firstRecordBytesHex: string;
+  /** null when the chain verifies. */
+  expected: { position: number; kind: string } | null;
+}
+
+// PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows. Test key only.
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SEED = Buffer.alloc(32, 0x42);
+const PARTITION = 'default';
+
+function row(i: number): Record<string, ChainedValue> {
+  const time = new Date(Date.UTC(2025, 0, 2, 3, 4, 5, i * 10)).toISOString();
+  const values: Record<string, ChainedValue> = {
+    id: `golden-${i}`,
+    request_id: `req-${i}`,
+    time,
+    time_ms: Date.parse(time),
+    route: 'gpt-*',
+    model: i % 3 === 0 ? null : 'gpt-4o-mini',
+    provider: i % 3 === 0 ? null : 'openai',
+    policy: 'default',
+    decision: i === 4 ? 'block' : i === 6 ? 'redact' : 'allow',
+    status: i === 4 ? 403 : 200,
+    input_tokens: i === 4 ? null : 10 + i,
+    output_tokens: i === 4 ? null : 20 * i,
+    upstream_latency_ms: i === 4 ? null : 100.25 + i,
+    total_latency_ms: 110.5 + i,
+    streamed: i % 2,
+    error: i === 7 ? 'upstream slow' : null,
+    findings: i === 6 ? JSON.stringify([{ instance: 'pii.email', scanner: 'text/regex', ruleId: 'email', severity: 'high', score: 0.93, segmentId: 'm0', origin: 'user', span: [5, 22], action: 'redact', message: 'e-mail address' }]) : '[]',
+    scanners: '[]',
+    content: i === 6 ? JSON.stringify({ request: 'mail [EMAIL] — ünïcødé 🚀' }) : null,
+  };
+  return Object.fromEntries(CHAINED_FIELDS.map((f) => [f, values[f] ?? null]));
+}
+
+export function goldenVectors(): Record<string, GoldenVector> {
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, SEED]), format: 'der', type: 'pkcs8' });
+  const publicKey = createPublicKey(privateKey);
+  const keyId = keyIdOf(publicKey);
+  const records: GoldenRecord[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let seq = 1; seq <= 8; seq++) {
+    const r = row(seq);
+    const hash = chainHash(PARTITION, seq, prevHash, chainedValues(r));
+    records.push({ seq, prevHash, hash, row: r });
+    prevHash = hash;
+  }
+  const checkpoints: GoldenCheckpoint[] = [4, 8].map((seq, n) => {
+    const time = new Date(Date.UTC(2025, 0, 2, 3, 5, n)).toISOString();
+    const hash = records[seq - 1]!.hash;
+    return { partition: PARTITION, seq, hash, time, keyId, signature: signCheckpoint(privateKey, PARTITION, seq, hash, time) };
+  });
+  const base = {
+    format: CHAIN_FORMAT,
+    partition: PARTITION,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    keyId,
+    firstRecordBytesHex: recordBytes(PARTITION, 1, GENESIS_HASH, chainedValues(records[0]!.row)).toString('hex'),
+  };
+  const copy = (): GoldenRecord[] => records.map((r) => ({ ...r, row: { ...r.row } }));
+
+  const edited = copy();
+  edited[2]!.row.status = 500;
+
+  const deleted = copy().filter((r) => r.seq !== 5);
+
+  // Rows 6 and 7 exchange positions (seq), each keeping its content and links.
+  const swapped = copy();
+  swapped[5]!.seq = 7;
+  swapped[6]!.seq = 6;
+  swapped.sort((a, b) => a.seq - b.seq);
+
+  const forged = checkpoints.map((c) => ({ ...c }));
+  forged[0]!.time = '2025-01-02T03:05:59.000Z';
+
+  return {
+    'chain.json': { ...base, description: 'Eight records and two signed checkpoints; verifies.', records, checkpoints, expected: null },
+    'edited.json': { ...base, description: 'Record 3 has its status changed after it was chained.', records: edited, checkpoints, expected: { position: 3, kind: 'edited' } },
+    'deleted.json': { ...base, description: 'Record 5 is deleted.', records: deleted, checkpoints, expected: { position: 5, kind: 'missing' } },
+    'swapped.json': { ...base, description: 'Records 6 and 7 exchange positions.', records: swapped, checkpoints, expected: { position: 6, kind: 'reordered' } },
+    'bad-checkpoint.json': { ...base, description: 'The checkpoint at seq 4 has its time changed after signing.', records, checkpoints: forged, expected: { position: 4, kind: 'bad-checkpoint' } },
+  };
+}

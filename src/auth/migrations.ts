@@ -1,0 +1,103 @@
+import type { Database } from 'better-sqlite3';
+
+/** One control-store schema step; versions are dense, ascending and never reused. */
+export interface ControlMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The control store's schema history (control.db). Append only: never edit an applied step. */
+export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
+  {
+    version: 1,
+    name: 'create-tenants-projects-keys',
+    sql: `
+      CREATE TABLE tenants (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (tenant_id, name)
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL UNIQUE,
+        hash TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        models TEXT NOT NULL,
+        providers TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        rotated_at TEXT,
+        rotated_to TEXT,
+        overlap_until TEXT
+      );
+      CREATE INDEX api_keys_tenant ON api_keys (tenant_id);
+      CREATE TABLE limit_overrides (
+        scope TEXT NOT NULL,
+        scope_id TEXT NOT NULL,
+        requests_per_minute INTEGER,
+        tokens_per_minute INTEGER,
+        concurrent INTEGER,
+        PRIMARY KEY (scope, scope_id)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'create-budgets-and-key-suspensions',
+    sql: `
+      CREATE TABLE budgets (
+        scope TEXT NOT NULL,
+        scope_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        amount REAL NOT NULL,
+        currency TEXT NOT NULL,
+        soft REAL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (scope, scope_id, period)
+      );
+      CREATE TABLE key_suspensions (
+        key_id TEXT PRIMARY KEY REFERENCES api_keys(id),
+        reason TEXT NOT NULL,
+        suspended_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** Applies every step newer than the recorded version in one IMMEDIATE transaction; returns the versions applied. */
+export function migrateControl(db: Database, migrations: readonly ControlMigration[] = CONTROL_MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS control_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied: number[] = [];
+  const run = db.transaction(() => {
+    const row = db.prepare('SELECT MAX(version) AS v FROM control_migrations').get() as { v: number | null };
+    const current = row.v ?? 0;
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (current > latest) throw new Error(`control store schema version ${current} is newer than this build supports (${latest}); upgrade the gateway`);
+    const record = db.prepare('INSERT INTO control_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const step of migrations) {
+      if (step.version <= current) continue;
+      db.exec(step.sql);
+      record.run(step.version, step.name, new Date().toISOString());
+      applied.push(step.version);
+    }
+  });
+  // IMMEDIATE: two gateway processes opening one file cannot both decide a step is missing.
+  run.immediate();
+  return applied;
+}
