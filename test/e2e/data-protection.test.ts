@@ -31,6 +31,7 @@ for (const chunkSize of [1, 3, 8]) {
     let h: Harness;
     before(async () => {
       h = await startHarness({ policy: pseudonymising, chunkSize });
+      h.primary.behavior = { streamDelayMs: 1 };
     });
     after(() => h.close());
 

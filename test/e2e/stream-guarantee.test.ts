@@ -37,6 +37,15 @@ async function rawStream(h: Harness, content: string): Promise<string> {
   return response.text();
 }
 
+/** The answer text a client assembled from raw OpenAI SSE frames (so a value split across frames is seen whole). */
+function receivedText(raw: string): string {
+  return raw
+    .split('\n')
+    .filter((line) => line.startsWith('data: {') && line.includes('"choices"'))
+    .map((line) => (JSON.parse(line.slice(6)) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '')
+    .join('');
+}
+
 const chunkings: [string, number | number[]][] = [
   ['1-character', 1],
   ['3-character', 3],
@@ -48,6 +57,8 @@ for (const [name, chunkSize] of chunkings) {
     let h: Harness;
     before(async () => {
       h = await startHarness({ policy, chunkSize });
+      // Paced frames, so the relay sees the answer grow chunk by chunk as from a real model.
+      h.primary.behavior = { streamDelayMs: 1 };
     });
     after(() => h.close());
 
@@ -58,6 +69,7 @@ for (const [name, chunkSize] of chunkings) {
       assert.equal(text, 'Your card [CARD] is on file. Anything else?');
       const raw = await rawStream(h, 'say: Your card 4111 1111 1111 1111 is on file. Anything else?');
       assert.ok(!/4111/.test(raw) && !/1111 1111/.test(raw), 'card digits in the raw bytes');
+      assert.equal(receivedText(raw), 'Your card [CARD] is on file. Anything else?');
       assert.match(raw, /\[CARD\]/);
     });
 
@@ -80,7 +92,7 @@ for (const [name, chunkSize] of chunkings) {
       );
       assert.ok(!text.includes('forbidden'), `released: ${text}`);
       const raw = await rawStream(h, prompt);
-      assert.ok(!raw.includes('forbidden phrase') && !raw.includes('forbidden'), 'banned phrase in raw bytes');
+      assert.ok(!raw.includes('forbidden') && !receivedText(raw).includes('forbid'), 'banned phrase in raw bytes');
       assert.match(raw, /BULWARK_POLICY_BLOCKED/);
     });
 
@@ -90,7 +102,7 @@ for (const [name, chunkSize] of chunkings) {
       const sent = JSON.stringify(h.primary.requests.at(-1)!.body);
       const token = /bwc[0-9a-f]{12}/.exec(sent)?.[0];
       assert.ok(token, 'canary planted in the system prompt');
-      assert.ok(!raw.includes(token.slice(0, 6)), 'canary bytes in the raw stream');
+      assert.ok(!raw.includes(token.slice(0, 6)) && !receivedText(raw).includes(token.slice(0, 6)), 'canary bytes in the raw stream');
     });
 
     it('passes a clean stream unchanged', async () => {

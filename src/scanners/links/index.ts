@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FindingCollector } from '../shared/result.ts';
+import { unsettledTail } from '../shared/stream-tail.ts';
 import { defineScanner, type ScanContext, type ScanInput, type ScanResult, type ScanSegment, type Severity } from '../types.ts';
 import { ConversationShingles } from './echo.ts';
 import { extractUrls, type ExtractedUrl } from './extract.ts';
@@ -151,8 +152,18 @@ export const linksScanner = defineScanner({
           input.segments.forEach((segment, index) => remembered.add(withoutUrls(segment.canonical.text, located[index]!.map((found) => found.url))));
           context.state.set(SHINGLES_STATE_KEY, remembered);
         }
-        return collector.result();
+        if (input.phase !== 'response-stream') return collector.result();
+        // A URL is complete only once something that cannot be part of it follows: hold the trailing unbroken run.
+        const last = input.segments[input.segments.length - 1];
+        return { ...collector.result(), tail: last ? Math.max(trailingRun(last.text), unsettledTail(last.text)) : 0 };
       },
     };
   },
 });
+
+/** Length of the run of non-whitespace characters at the end of `text` (where a URL may still be growing). */
+function trailingRun(text: string): number {
+  let i = text.length;
+  while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
+  return text.length - i;
+}
