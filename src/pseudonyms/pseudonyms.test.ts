@@ -60,17 +60,17 @@ describe('vault store', () => {
   it('persists sealed values, keeps tenants apart and expires rows', () => {
     const { dir, path } = tempVault();
     const store = createSqliteVaultStore(path, keyring);
-    const a = { tenant: 'tenant-a', conversation: 'c1' };
-    const b = { tenant: 'tenant-b', conversation: 'c1' };
+    const a = { tenant: 'tenant-a', conversation: 'conversation-alpha-7' };
+    const b = { tenant: 'tenant-b', conversation: 'conversation-alpha-7' };
     store.save(a, [{ placeholder: '<PERSON_1>', type: 'PERSON', value: 'Jane Doe' }], Date.now() + 60_000);
     store.save(b, [{ placeholder: '<PERSON_1>', type: 'PERSON', value: 'Erika Musterfrau' }], Date.now() + 60_000);
     assert.deepEqual(store.load(a).map((entry) => entry.value), ['Jane Doe']);
     assert.deepEqual(store.load(b).map((entry) => entry.value), ['Erika Musterfrau']);
-    assert.deepEqual(store.load({ tenant: 'tenant-a', conversation: 'c2' }), []);
+    assert.deepEqual(store.load({ tenant: 'tenant-a', conversation: 'conversation-beta-9' }), []);
     store.close();
     for (const file of readdirSync(dir)) {
       const bytes = readFileSync(join(dir, file)).toString('latin1');
-      assert.ok(!bytes.includes('Jane Doe') && !bytes.includes('Musterfrau') && !bytes.includes('c1'), `${file} holds plaintext`);
+      assert.ok(!bytes.includes('Jane Doe') && !bytes.includes('Musterfrau') && !bytes.includes('conversation-alpha'), `${file} holds plaintext`);
     }
     const reopened = createSqliteVaultStore(path, keyring);
     assert.deepEqual(reopened.load(a).map((entry) => entry.value), ['Jane Doe']);
