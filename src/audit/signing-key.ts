@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createFileOnce } from '../crypto/create-once.ts';
 import { join } from 'node:path';
 
 /** Environment variable holding the checkpoint signing key: a PEM (PKCS#8 Ed25519) or the path of a file holding one. */
@@ -68,19 +69,15 @@ export function loadAuditSigningKey(dataDir: string, env: NodeJS.ProcessEnv = pr
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true });
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    try {
-      // 'wx': if another process created it first, fall through and read theirs.
-      writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-      chmodSync(path, 0o600);
-      writeFileSync(join(dataDir, PUBLIC_KEY_FILE), publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Atomic: if another process created it first, read theirs (never a half-written file).
+    if (createFileOnce(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 0o600)) {
+      createFileOnce(join(dataDir, PUBLIC_KEY_FILE), publicKey.export({ type: 'spki', format: 'pem' }) as string, 0o644);
     }
   }
   const key = parsePrivate(readFileSync(path, 'utf8'), `audit signing key file ${path}`);
   // Verification reads the public key file; put it back if it went missing.
   const publicPath = join(dataDir, PUBLIC_KEY_FILE);
-  if (!existsSync(publicPath)) writeFileSync(publicPath, key.publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
+  if (!existsSync(publicPath)) createFileOnce(publicPath, key.publicKey.export({ type: 'spki', format: 'pem' }) as string, 0o644);
   return key;
 }
 

@@ -7,7 +7,8 @@
  * (comma-separated, same encodings): they still decrypt, only the current key encrypts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createFileOnce } from './create-once.ts';
 import { dirname, join } from 'node:path';
 
 export interface MasterKey {
@@ -55,10 +56,15 @@ export function loadMasterKeyring(dataDir: string, env: NodeJS.ProcessEnv = proc
       source = 'data-dir';
     } else {
       mkdirSync(dirname(path), { recursive: true });
-      current = randomBytes(32);
-      writeFileSync(path, `${current.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-      chmodSync(path, 0o600);
-      source = 'generated';
+      const fresh = randomBytes(32);
+      // Atomic: a gateway racing to create it either wins or reads the complete key of the winner.
+      if (createFileOnce(path, `${fresh.toString('hex')}\n`, 0o600)) {
+        current = fresh;
+        source = 'generated';
+      } else {
+        current = parseKey(readFileSync(path, 'utf8'), path);
+        source = 'data-dir';
+      }
     }
   }
   const keys = [toMasterKey(current)];
