@@ -16,8 +16,10 @@ const offered = 2 * limit;
 const inFlight = 24;
 
 /** Starts `bulwark serve` on a free port and resolves with its URL once it logs that it listens. */
-function serve(config: string, dataDir: string): Promise<{ child: ChildProcess; url: string; stderr: string[] }> {
+function serve(config: string, dataDir: string, started: ChildProcess[]): Promise<{ child: ChildProcess; url: string; stderr: string[] }> {
   const child = spawn(process.execPath, [bin, 'serve', '-c', config, '-p', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BULWARK_CONFIG: '' } });
+  // Tracked at once, so a sibling that fails to start cannot leave this one running (and the test hanging).
+  started.push(child);
   const stderr: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   return new Promise((resolve, reject) => {
@@ -77,8 +79,7 @@ describe('rate limits shared through Redis by three gateway processes', () => {
           '',
         ].join('\n'),
       );
-      const gateways = await Promise.all([0, 1, 2].map(() => serve(config, dataDir)));
-      children.push(...gateways.map((gateway) => gateway.child));
+      const gateways = await Promise.all([0, 1, 2].map(() => serve(config, dataDir, children)));
 
       const statuses = new Map<number, number>();
       const perGateway = [0, 0, 0];
