@@ -15,5 +15,7 @@ const walk = (path) => {
 };
 roots.forEach(walk);
 files.sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A test file whose tests are done exits even if something it started still holds the event loop, and no single
+// test may run longer than 5 minutes: a leak or a hang fails or ends one file instead of stalling the whole run.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=300000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -6,6 +6,7 @@ import { createGatewayServer } from './http/server.ts';
 import { createAccessControl, type AccessControl } from './proxy/access-control.ts';
 import { createGateway, type Gateway } from './proxy/gateway.ts';
 import { openEventStore } from './store/open.ts';
+import { openReviewRuntime, type ReviewRuntime } from './review/runtime.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 export interface StartOptions {
@@ -40,10 +41,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const store = await openEventStore({ config, dataDir: options.dataDir, logger, env: options.env ?? process.env });
   let gateway: Gateway;
   let access: AccessControl | undefined;
+  let review: ReviewRuntime | undefined;
   try {
-    access = await createAccessControl({ config, dataDir: options.dataDir, logger });
-    gateway = createGateway({ config, logger, store, dataDir: options.dataDir, env: options.env ?? process.env, access });
+    access = await createAccessControl({ config, dataDir: options.dataDir, logger, env: options.env ?? process.env });
+    if (config.review.enabled) review = openReviewRuntime({ config: config.review, dataDir: options.dataDir, env: options.env ?? process.env, logger });
+    gateway = createGateway({ config, logger, store, dataDir: options.dataDir, env: options.env ?? process.env, access, ...(review ? { review } : {}) });
   } catch (error) {
+    review?.close();
     await access?.close();
     await store.close();
     throw error;

@@ -22,6 +22,10 @@ const forbidden: Record<string, string[]> = {
   crypto: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire', 'pseudonyms'],
   pseudonyms: ['http', 'proxy', 'cli', 'policy', 'providers', 'store', 'wire'],
   audit: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire'],
+  review: ['http', 'proxy', 'cli', 'scanners', 'providers', 'wire', 'reports'],
+  reports: ['http', 'proxy', 'cli', 'scanners', 'providers', 'wire'],
+  telemetry: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'auth', 'abuse', 'wire', 'alerts'],
+  alerts: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'auth', 'limits', 'abuse', 'wire', 'telemetry'],
 };
 
 function files(dir: string): string[] {
@@ -44,6 +48,16 @@ describe('architecture', () => {
       }
     }
     assert.deepEqual(violations, []);
+  });
+
+  it('keeps audit exports (src/audit/export) on the chain source: imports only from src/audit', () => {
+    const offenders: string[] = [];
+    for (const file of files(join(src, 'audit', 'export'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/from\s+'(\.[^']+)'/g)) {
+        if (!relative(src, resolve(dirname(file), match[1]!)).startsWith('audit/')) offenders.push(`${relative(src, file)} imports ${match[1]}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
   });
 
   it('exits the process only from cli/', () => {

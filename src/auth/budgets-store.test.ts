@@ -11,7 +11,7 @@ describe('control.db budgets and suspensions', () => {
   it('migrates a version-1 database forward to budgets and key_suspensions', () => {
     const db = new BetterSqlite3(':memory:');
     assert.deepEqual(migrateControl(db, CONTROL_MIGRATIONS.slice(0, 1)), [1]);
-    assert.deepEqual(migrateControl(db), [2]);
+    assert.deepEqual(migrateControl(db, CONTROL_MIGRATIONS.slice(0, 2)), [2]);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
     assert.ok(tables.includes('budgets') && tables.includes('key_suspensions'));
     db.close();

@@ -74,6 +74,50 @@ export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'create-admin-users-tokens-policies-credentials',
+    sql: `
+      CREATE TABLE admin_users (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        role TEXT NOT NULL,
+        tenant_id TEXT REFERENCES tenants(id),
+        created_at TEXT NOT NULL,
+        disabled_at TEXT,
+        UNIQUE (kind, subject)
+      );
+      CREATE TABLE admin_tokens (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES admin_users(id),
+        prefix TEXT NOT NULL UNIQUE,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE TABLE policy_documents (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        project_id TEXT NOT NULL,
+        document TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, project_id)
+      );
+      CREATE TABLE provider_credentials (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        provider TEXT NOT NULL,
+        name TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        rotated_at TEXT,
+        UNIQUE (tenant_id, name)
+      );
+    `,
+  },
 ];
 
 /** Applies every step newer than the recorded version in one IMMEDIATE transaction; returns the versions applied. */

@@ -1,9 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { registerAccessCommands } from './commands/access-commands.ts';
+import { registerAdminTokenCommands } from './commands/admin-tokens.ts';
 import { auditVerifyCommand, type AuditVerifyOptions } from './commands/audit.ts';
+import { registerAuditExport } from './commands/audit-export.ts';
 import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
 import { evalCommand, type EvalOptions } from './commands/eval.ts';
+import { registerReviewCommands } from './commands/review.ts';
+import { reportCommand, type ReportOptions } from './commands/report.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
 import { exitCodes, processIo, type CliIo } from './io.ts';
@@ -55,10 +59,24 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     });
 
   registerAccessCommands(program, { io, dataDir, done: (result) => (code = result) });
-
+  registerAdminTokenCommands(program, { io, dataDir, done: (result) => (code = result) });
+  registerReviewCommands(program, { io, dataDir, done: (result) => (code = result) });
   program
+    .command('report')
+    .description('write a compliance report for a period: controls in force, what fired, review outcomes, audit chain check')
+    .requiredOption('--framework <name>', 'hipaa, gdpr, pci-dss, eu-ai-act, owasp-llm-top10 or nist-ai-rmf')
+    .requiredOption('--from <iso>', 'period start (inclusive), e.g. 2026-01-01')
+    .requiredOption('--to <iso>', 'period end (exclusive)')
+    .requiredOption('--out <file>', 'report.html (self-contained) or report.pdf (needs headless Chromium)')
+    .option('-c, --config <file>', 'YAML config file (default: $BULWARK_CONFIG, else environment defaults)')
+    .action(async (options: ReportOptions) => {
+      code = await reportCommand({ ...options, ...optional('dataDir', dataDir()) }, io);
+    });
+
+  const audit = program
     .command('audit')
-    .description('work with the tamper-evident audit chain of stored events')
+    .description('work with the tamper-evident audit chain of stored events');
+  audit
     .command('verify')
     .description('verify the audit chain of the configured store; exit 0 ok, 1 problem found, 2 usage or config error')
     .option('--from <seq>', 'first seq to check (default 1)')
@@ -69,6 +87,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .action(async (options: AuditVerifyOptions) => {
       code = await auditVerifyCommand({ ...options, ...optional('dataDir', dataDir()) }, io);
     });
+  registerAuditExport(audit, { io, dataDir, done: (result) => (code = result) });
 
   const config = program.command('config').description('work with configuration files');
   config

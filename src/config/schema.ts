@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Abuse } from '../abuse/config.ts';
+import { AdminConfig } from '../auth/admin-config.ts';
 import { Budgets, Pricing } from '../limits/budget-config.ts';
+import { SpoolStorage } from '../store/spool-config.ts';
+import { Review } from '../review/config.ts';
+import { AlertRule, Alerting } from '../alerts/config.ts';
+import { Metrics, Telemetry } from '../telemetry/config.ts';
+import { SecretRef } from './secret-ref.ts';
 
 /** Upstream wire dialects; most self-hosted servers speak openai-compatible. */
 export const ProviderType = z
@@ -8,12 +14,8 @@ export const ProviderType = z
   .describe('Which upstream API the provider speaks.');
 export type ProviderType = z.infer<typeof ProviderType>;
 
-/** A secret given inline, or the name of the environment variable that holds it. */
-export const SecretRef = z.union([
-  z.string().describe('The secret itself (prefer `env`).'),
-  z.object({ env: z.string().min(1).describe('Environment variable holding the secret.') }).strict(),
-]);
-export type SecretRef = z.infer<typeof SecretRef>;
+/** A secret given inline, or the name of the environment variable that holds it (defined in secret-ref.ts, re-exported here). */
+export { SecretRef };
 
 export const Provider = z
   .object({
@@ -160,6 +162,7 @@ export const Storage = z
     kind: z.enum(['sqlite', 'postgres']).default('sqlite').describe('Event store: embedded SQLite in the data directory, or PostgreSQL (several gateways may share it).'),
     postgres: PostgresStorage.prefault({}).describe('Used when kind is postgres.'),
     audit: AuditStorage.prefault({}).describe('Tamper-evident audit chain over stored events.'),
+    spool: SpoolStorage.prefault({}).describe('Durability spool: events the store cannot commit are kept in a local file and replayed (ADR 0015).'),
   })
   .strict();
 
@@ -236,7 +239,13 @@ export const Config = z
     pricing: Pricing,
     budgets: Budgets.prefault({}).describe('Spending budgets per key, project and tenant (amounts in control.db, `bulwark budgets set`).'),
     abuse: Abuse.prefault({}).describe('Per-key abuse and model-extraction detection (src/abuse/README.md).'),
+    review: Review.prefault({}).describe('The review queue of flagged events, labels, and allow-list entries made from false positives (src/review/README.md).'),
+    admin: AdminConfig.prefault({}).describe('The admin API (/admin/v1): roles, admin tokens and OIDC sign-in (src/http/routes/admin/README.md).'),
     judge: Judge.optional().describe('LLM judge used by scanners that ask a model (ai/custom-judge, and the injection scanners with `judge.enabled`); absent: no judge.'),
+    metrics: Metrics.prefault({}).describe('Prometheus metrics endpoint (docs/metrics.md).'),
+    telemetry: Telemetry.prefault({}).describe('OpenTelemetry tracing over OTLP/HTTP (off unless `telemetry.otlp` is set).'),
+    alerts: z.array(AlertRule).default([]).describe('Threshold alert rules over recorded events (docs/adr/0014-metrics-traces-alerts.md).'),
+    alerting: Alerting.prefault({}).describe('Alert channels (webhooks), built-in alerts, deduplication and retries.'),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -24,9 +24,12 @@ export const errorCatalog = {
   BULWARK_FORBIDDEN_PROVIDER: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   BULWARK_RATE_LIMITED: { status: 429, openai: 'rate_limit_error', anthropic: 'rate_limit_error' },
   BULWARK_LIMITS_UNAVAILABLE: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
+  BULWARK_AUDIT_UNAVAILABLE: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
   BULWARK_BUDGET_EXCEEDED: { status: 402, openai: 'insufficient_quota', anthropic: 'billing_error' },
   BULWARK_MODEL_UNPRICED: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   BULWARK_KEY_SUSPENDED: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  BULWARK_FORBIDDEN_ROLE: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  BULWARK_CONFLICT: { status: 409, openai: 'invalid_request_error', anthropic: 'invalid_request_error' },
 } as const satisfies Record<string, { status: number; openai: string; anthropic: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -4,8 +4,8 @@ import { BulwarkError } from '../errors/bulwark-error.ts';
 import type { ErrorCode } from '../errors/catalog.ts';
 import type { Gateway } from '../proxy/gateway.ts';
 
-/** Routes anyone may call (load balancers, orchestrators). */
-const publicRoutes = new Set(['healthz', 'readyz']);
+/** Routes that take no API key: health checks (load balancers, orchestrators), and metrics, which check a scrape token or loopback themselves. */
+const publicRoutes = new Set(['healthz', 'readyz', 'metrics']);
 /** The scope each route needs; any route not listed needs `inference` (new routes are closed by default). */
 const routeScopes: Record<string, string> = { scan: 'scan' };
 

@@ -7,6 +7,8 @@ import type { WireFormat } from '../wire/types.ts';
 import { RequestAccess } from '../proxy/admission.ts';
 import { authenticate } from './auth.ts';
 import { readJsonBody } from './body.ts';
+import { createRouteMatcher } from './routes/match.ts';
+import { withMetricsRoute } from './routes/metrics.ts';
 import { routeTable } from './routes/table.ts';
 import type { RouteDefinition } from './routes/types.ts';
 import { createHttpSink } from './sink.ts';
@@ -23,8 +25,7 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the server; routes come from the route table. */
 export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefinition[] = routeTable): GatewayServer {
-  const byKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
-  const paths = new Set(routes.map((route) => route.path));
+  const matcher = createRouteMatcher(withMetricsRoute(routes, gateway));
   const inFlight = new Set<ServerResponse>();
   let draining = false;
 
@@ -32,7 +33,8 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
     const incoming = request.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, '')}`;
     const path = (request.url ?? '/').split('?', 1)[0]!;
-    const route = byKey.get(`${request.method} ${path}`);
+    const matched = matcher.find(request.method ?? '', path);
+    const route = matched?.route;
     const format: WireFormat = route?.format ?? (path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
     const sink = createHttpSink(response, { 'x-request-id': requestId });
     const controller = new AbortController();
@@ -44,11 +46,14 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
     let access: RequestAccess | undefined;
     try {
       if (!route) {
-        if (paths.has(path)) throw new BulwarkError('BULWARK_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}.`);
+        if (matcher.pathKnown(path)) throw new BulwarkError('BULWARK_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}.`);
         throw new BulwarkError('BULWARK_NOT_FOUND', `No route ${request.method} ${path.slice(0, 200)}.`);
       }
       if (draining && route.name !== 'healthz' && route.name !== 'readyz') throw new BulwarkError('BULWARK_SHUTTING_DOWN', 'The gateway is shutting down; retry on another instance.');
-      access = new RequestAccess(authenticate(gateway, request, route.name));
+      // storage.spool.onFull: fail-closed, spool full: no request may run without its audit record (ADR 0015), admin calls included.
+      if (gateway.store.isAccepting?.() === false && route.name !== 'healthz' && route.name !== 'readyz' && route.name !== 'metrics') throw new BulwarkError('BULWARK_AUDIT_UNAVAILABLE', 'The audit record cannot be written right now (event store down and spool full); retry shortly.');
+      // Admin routes take admin credentials, checked by their handler (never anonymous, no loopback exemption).
+      access = new RequestAccess(route.auth === 'admin' ? null : authenticate(gateway, request, route.name));
       await route.handle({
         gateway,
         access,
@@ -57,6 +62,7 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
         signal: controller.signal,
         sink,
         readBody: () => readJsonBody(request, gateway.config.server.bodyLimitBytes),
+        params: matched?.params ?? {},
         isReady: () => !draining,
       });
     } catch (error) {

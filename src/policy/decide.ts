@@ -20,6 +20,20 @@ export interface DecidedFinding extends Finding {
   action: Action;
   /** The regulatory clause the policy ties to this rule (compliance packs), if any. */
   clause?: string;
+  /** Keyed fingerprint of the matched text, when the caller passed {@link FindingHooks}. */
+  matchFingerprint?: string;
+  /** An allow-list entry lowered the action to `log`. */
+  allowListed?: boolean;
+}
+
+/**
+ * Per-request hooks from the review loop: a keyed fingerprint of each finding's matched text
+ * (never the text), and whether an allow-list entry covers (instance, rule, fingerprint); a
+ * covered finding is recorded with action `log`, so it no longer moves the decision.
+ */
+export interface FindingHooks {
+  fingerprint(matchedText: string): string;
+  allowed(instance: string, ruleId: string, fingerprint: string): boolean;
 }
 
 /** Why the decision is what it is; `explain` turns it into words. */
@@ -33,8 +47,9 @@ export interface Verdict {
 }
 
 /** Maps scanner results to a decision; scanners detect, this decides. */
-export function decide(runs: readonly InstanceRun[], segments: readonly ScanSegment[]): Verdict {
+export function decide(runs: readonly InstanceRun[], segments: readonly ScanSegment[], hooks?: FindingHooks): Verdict {
   const originOf = new Map(segments.map((segment) => [segment.id, segment.origin]));
+  const textOf = hooks ? new Map(segments.map((segment) => [segment.id, segment.text])) : null;
   let decision: Decision = 'allow';
   const findings: DecidedFinding[] = [];
   const edits: SpanEdit[] = [];
@@ -50,9 +65,12 @@ export function decide(runs: readonly InstanceRun[], segments: readonly ScanSegm
     for (const finding of run.result.findings) {
       if (finding.score < settings.threshold) continue;
       const origin = originOf.get(finding.segmentId) ?? 'user';
-      const action = ruleAction(settings.ruleActions, finding.ruleId) ?? settings.originActions[origin as keyof typeof settings.originActions] ?? settings.action;
+      let action = ruleAction(settings.ruleActions, finding.ruleId) ?? settings.originActions[origin as keyof typeof settings.originActions] ?? settings.action;
       const clause = matchRule(settings.clauses, finding.ruleId);
-      findings.push({ ...finding, instance: settings.id, scanner: run.slot.definition.id, origin, action, ...(clause ? { clause } : {}) });
+      const matchFingerprint = hooks ? hooks.fingerprint((textOf!.get(finding.segmentId) ?? '').slice(finding.span[0], finding.span[1])) : undefined;
+      const allowListed = matchFingerprint !== undefined && action !== 'log' && hooks!.allowed(settings.id, finding.ruleId, matchFingerprint);
+      if (allowListed) action = 'log';
+      findings.push({ ...finding, instance: settings.id, scanner: run.slot.definition.id, origin, action, ...(clause ? { clause } : {}), ...(matchFingerprint !== undefined ? { matchFingerprint } : {}), ...(allowListed ? { allowListed } : {}) });
       if (action === 'redact') redactSpans.push({ segmentId: finding.segmentId, span: finding.span });
       const effect: Decision = action === 'log' ? 'allow' : action;
       if (strength[effect] > strength[decision]) decision = effect;

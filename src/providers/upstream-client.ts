@@ -23,6 +23,8 @@ export interface UpstreamRequest {
   /** Aborts when the client disconnects; also aborts the upstream request and its body stream. */
   signal: AbortSignal;
   requestId: string;
+  /** Extra headers for this request only (the trace context: `traceparent`); provider credentials still win. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** One try against one provider. */
@@ -200,7 +202,7 @@ class Client implements UpstreamClient {
         origin: target.origin,
         path: target.path,
         method: target.method,
-        headers: target.headers,
+        headers: request.headers === undefined ? target.headers : { ...request.headers, ...target.headers },
         body,
         signal: request.signal,
         headersTimeout: route.timeoutMs,

@@ -4,6 +4,7 @@ import { createSqliteKeyStore } from '../auth/sqlite-key-store.ts';
 import type { KeyStore } from '../auth/types.ts';
 import type { Config } from '../config/schema.ts';
 import { AbuseDetector } from '../abuse/detector.ts';
+import { createAdminAccess, type AdminAccess } from '../auth/admin-access.ts';
 import { BudgetGuard } from '../limits/budgets.ts';
 import { Limiter } from '../limits/limiter.ts';
 import { createPriceList } from '../limits/pricing.ts';
@@ -20,11 +21,13 @@ export interface AccessControl {
   budgets: BudgetGuard;
   /** Per-process abuse scoring; null when `abuse.enabled` is false. */
   abuse: AbuseDetector | null;
+  /** Admin users, tokens, policy documents and provider credentials, plus OIDC keys; null when `admin.enabled` is false. */
+  admin: AdminAccess | null;
   close(): Promise<void>;
 }
 
 /** Opens control.db in the data directory and the configured limit store. */
-export async function createAccessControl(options: { config: Config; dataDir: string; logger: Logger }): Promise<AccessControl> {
+export async function createAccessControl(options: { config: Config; dataDir: string; logger: Logger; env?: NodeJS.ProcessEnv }): Promise<AccessControl> {
   const { config, logger } = options;
   const keys = createSqliteKeyStore({ path: join(options.dataDir, 'control.db'), cacheTtlMs: config.auth.cacheTtlMs });
   const { limits } = config;
@@ -44,6 +47,7 @@ export async function createAccessControl(options: { config: Config; dataDir: st
     overrides: (scope, id) => keys.limitOverride(scope, id),
     leaseTtlMs: limits.leaseTimeoutMs,
   });
+  const admin = config.admin.enabled ? createAdminAccess({ config: config.admin, dataDir: options.dataDir, ...(options.env ? { env: options.env } : {}) }) : null;
   const budgets = new BudgetGuard({
     store,
     price: createPriceList(config.pricing),
@@ -56,8 +60,10 @@ export async function createAccessControl(options: { config: Config; dataDir: st
     limiter,
     budgets,
     abuse: config.abuse.enabled ? new AbuseDetector(config.abuse) : null,
+    admin,
     async close() {
       await store.close();
+      admin?.close();
       keys.close();
     },
   };

@@ -48,6 +48,8 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
   draft.streamed = stream;
   const state = new Map<string, unknown>();
   const policy = gateway.config.policy.name;
+  // Sampled requests get a trace (telemetry.otlp); it continues the client's traceparent.
+  const trace = gateway.tracer?.start(draft.id, call.headers?.traceparent, `bulwark ${call.route}`, { 'bulwark.route': call.route, 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'bulwark.stream': stream }) ?? null;
   // 0. The caller's model allow-list and rate limits, before any scanning or upstream cost.
   await admit(gateway, call.access, { model, providers: route.providers, draft, body });
 
@@ -64,8 +66,10 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
   if (spotlighting.origins.length > 0) spotlight(call.format, body, requestSegments, spotlighting);
   if (canary.enabled) state.set(canaryStateKey, plantCanary(call.format, body));
 
-  // 3. Call the upstream, translating the body for whichever provider the route tries.
+  // 3. Call the upstream, translating the body for whichever provider the route tries; the client span's traceparent goes with it.
+  const upstreamSpan = trace?.startUpstream('chat', route.model ?? model) ?? null;
   const result = await gateway.upstream.call(route, {
+    ...(upstreamSpan ? { headers: { traceparent: upstreamSpan.traceparent } } : {}),
     operation: 'chat',
     model,
     stream,
@@ -76,6 +80,7 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
   if (!result.ok) return failUpstream(gateway, draft, result);
   draft.provider = result.provider.id;
   draft.upstreamLatencyMs = Math.round(result.latencyMs * 1000) / 1000;
+  if (trace && upstreamSpan) trace.setProvider(upstreamSpan, result.provider);
 
   // 4. Scan the answer before any of it reaches the client.
   if (stream) {
@@ -94,6 +99,8 @@ export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void
     throw error;
   }
   const usage = usageOf(result.format, parsed);
+  upstreamSpan?.set({ 'gen_ai.response.model': typeof parsed.model === 'string' ? parsed.model.slice(0, 200) : undefined });
+  upstreamSpan?.end();
   draft.inputTokens = usage.inputTokens;
   draft.outputTokens = usage.outputTokens;
   let out: Record<string, unknown> | string = text;

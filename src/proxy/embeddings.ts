@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { openAIEmbeddingsSegments, validateOpenAIEmbeddingsRequest } from '../wire/index.ts';
 import { admit, type RequestAccess } from './admission.ts';
 import { EventDraft } from './event-draft.ts';
@@ -8,16 +9,19 @@ import type { ResponseSink } from './sink.ts';
 import { usageOf } from './usage.ts';
 
 /** POST /v1/embeddings: the input is scanned like a prompt, the vectors pass through. */
-export async function handleEmbeddings(gateway: Gateway, call: { body: Record<string, unknown>; requestId: string; signal: AbortSignal; sink: ResponseSink; access?: RequestAccess }): Promise<void> {
+export async function handleEmbeddings(gateway: Gateway, call: { body: Record<string, unknown>; requestId: string; signal: AbortSignal; sink: ResponseSink; access?: RequestAccess; headers?: IncomingHttpHeaders }): Promise<void> {
   assertValid(validateOpenAIEmbeddingsRequest(call.body));
   const model = String(call.body.model);
   const route = routeFor(gateway, model);
   const draft = new EventDraft(call.requestId, 'openai.embeddings', gateway.config.policy.name, gateway.config.storage.content);
   draft.model = model;
+  const trace = gateway.tracer?.start(draft.id, call.headers?.traceparent, 'bulwark openai.embeddings', { 'bulwark.route': 'openai.embeddings', 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': model }) ?? null;
   await admit(gateway, call.access, { model, providers: route.providers, draft, body: call.body });
   const segments = openAIEmbeddingsSegments(call.body);
   const request = await guardRequest(gateway, { body: call.body, segments, draft, state: new Map() });
+  const upstreamSpan = trace?.startUpstream('embeddings', route.model ?? model) ?? null;
   const result = await gateway.upstream.call(route, {
+    ...(upstreamSpan ? { headers: { traceparent: upstreamSpan.traceparent } } : {}),
     operation: 'embeddings',
     model,
     stream: false,
@@ -28,6 +32,7 @@ export async function handleEmbeddings(gateway: Gateway, call: { body: Record<st
   if (!result.ok) failUpstream(gateway, draft, result);
   draft.provider = result.provider.id;
   draft.upstreamLatencyMs = result.latencyMs;
+  if (trace && upstreamSpan) trace.setProvider(upstreamSpan, result.provider);
   const text = await readBodyText(result.body, 256 * 1024 * 1024);
   try {
     draft.inputTokens = usageOf('openai', JSON.parse(text) as Record<string, unknown>).inputTokens;

@@ -63,6 +63,8 @@ export class EventDraft {
         message: finding.message,
         ...(finding.evidence !== undefined ? { evidence: finding.evidence } : {}),
         ...(finding.clause !== undefined ? { clause: finding.clause } : {}),
+        ...(finding.matchFingerprint !== undefined ? { matchFingerprint: finding.matchFingerprint } : {}),
+        ...(finding.allowListed ? { allowListed: true } : {}),
       });
     }
     if (this.contentMode === 'none' || phase === 'response-stream') return;

@@ -13,6 +13,11 @@ import { judgeProblems } from './judge-setup.ts';
 import type { JudgeClient } from '../scanners/types.ts';
 import { createPseudonymizer } from './pseudonymizer-setup.ts';
 import type { Pseudonymizer } from '../pseudonyms/pseudonymizer.ts';
+import type { ReviewRuntime } from '../review/runtime.ts';
+import { AlertEngine, alertConfigProblems } from '../alerts/engine.ts';
+import { GatewayMetrics } from '../telemetry/metrics.ts';
+import { resolveSecretRef } from '../config/secret-ref.ts';
+import { createTracer, type Tracer } from '../telemetry/tracing.ts';
 
 /** Everything a request needs, built once at startup from a validated config. */
 export interface Gateway {
@@ -25,6 +30,14 @@ export interface Gateway {
   pseudonymizer: Pseudonymizer | null;
   /** API keys and rate limits; null when built without them (unit tests), and then nothing is authenticated. */
   access: AccessControl | null;
+  /** The review queue and its allow-list (src/review/); null when built without it. */
+  review?: ReviewRuntime | null;
+  /** Prometheus metrics (null when `metrics.enabled` is false). */
+  metrics?: GatewayMetrics | null;
+  /** Request tracing (null unless `telemetry.otlp` is configured). */
+  tracer?: Tracer | null;
+  /** Alert rules and channels (null when none are configured). */
+  alerts?: AlertEngine | null;
   resolveRoute(model: string): Route | null;
   /** Queues an event (and at debug level logs a one-line summary, never content). */
   record(event: GatewayEvent): void;
@@ -39,6 +52,8 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** Keys and limits (startGateway always passes them); closed with the gateway. */
   access?: AccessControl;
+  /** The review queue (startGateway opens it when `review.enabled`); closed with the gateway. */
+  review?: ReviewRuntime;
 }
 
 /**
@@ -46,6 +61,9 @@ export interface GatewayOptions {
  * upstream: config check, eval) scanners that need the configured judge get one that always fails.
  */
 export function compilePolicy(config: Config, logger: Logger, dataDir: string, judge?: JudgeClient): ScannerRunner {
+  // Alert rules must name configured channels (checked here so `config check` reports it too).
+  const alertProblems = alertConfigProblems(config.alerts, config.alerting);
+  if (alertProblems.length > 0) throw new ConfigError('alerts', alertProblems);
   const instances = expandPacks(config.policy).scanners;
   const liveJudge = judge ?? (config.judge ? offlineJudge : undefined);
   const { slots, problems } = buildScannerSlots(instances, scannerRegistry, { logger, dataDir, ...(liveJudge ? { judge: liveJudge } : {}) });
@@ -66,6 +84,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const judge = config.judge && judgeRoute ? createJudgeClient({ config: config.judge, route: judgeRoute, upstream, logger: logger.child({ component: 'judge' }) }) : undefined;
   const runner = compilePolicy(config, logger, options.dataDir, judge);
   const pseudonymizer = createPseudonymizer(config, options.dataDir, options.env ?? process.env, logger);
+  const env = options.env ?? process.env;
+  const alerts = config.alerting.channels.length > 0 ? new AlertEngine({ rules: config.alerts, alerting: config.alerting, policy: config.policy.name, logger: logger.child({ component: 'alerts' }), env }) : null;
+  const tracer = createTracer(config.telemetry, logger.child({ component: 'tracing' }), env);
+  const metrics = config.metrics.enabled ? new GatewayMetrics({ pricing: config.pricing, ...(config.metrics.token !== undefined ? { scrapeToken: resolveSecretRef(config.metrics.token, 'metrics.token', env) } : {}), sources: { store, ...(tracer ? { traceDrops: () => tracer.dropped } : {}), ...(alerts ? { alerts: () => alerts.stats() } : {}) } }) : null;
   return {
     config,
     logger,
@@ -74,9 +96,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     store,
     pseudonymizer,
     access: options.access ?? null,
+    review: options.review ?? null,
+    metrics,
+    tracer,
+    alerts,
     resolveRoute,
     record(event) {
       store.append(event);
+      options.review?.consider(event);
+      // Metrics count in place (a few map lookups); tracing queues spans and alerts queue the event: neither waits.
+      metrics?.recordEvent(event);
+      tracer?.finish(event);
+      alerts?.observe(event);
       // The event store is the access record; a log line per request is for debugging only (it cost ~15% of a core at 1,000 req/s).
       if (logger.isLevelEnabled('debug')) logger.debug(
         { event: event.id, requestId: event.requestId, route: event.route, model: event.model, provider: event.provider, decision: event.decision, status: event.status, findings: event.findings.length, ms: event.totalLatencyMs },
@@ -87,6 +118,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       await upstream.close();
       pseudonymizer?.close();
       await options.access?.close();
+      options.review?.close();
+      await alerts?.close();
+      await tracer?.close();
+      metrics?.close();
       await store.close();
     },
   };

@@ -16,8 +16,12 @@ const empty: Verdict = { decision: 'allow', findings: [], edits: [], failures: [
 export async function scanPhase(gateway: Gateway, phase: Phase, textSegments: readonly TextSegment[], draft: EventDraft, state: Map<string, unknown>): Promise<PhaseOutcome> {
   if (!gateway.runner.has(phase)) return { verdict: empty, segments: [] };
   const segments = toScanSegments(textSegments);
+  const trace = gateway.tracer?.get(draft.id);
+  const started = trace ? performance.timeOrigin + performance.now() : 0;
   const runs = await gateway.runner.run(phase, segments, { requestId: draft.requestId, state });
-  const verdict = decide(runs, segments);
+  // One child span per instance run; the runner starts them together, so each starts with the phase.
+  trace?.addScannerRuns(phase, started, runs.map((run) => ({ instance: run.slot.settings.id, scanner: run.slot.definition.id, outcome: run.status === 'ok' ? (run.result?.outcome ?? 'pass') : run.status, latencyMs: run.latencyMs, score: run.result?.score ?? null })));
+  const verdict = decide(runs, segments, gateway.review?.hooks(draft.tenant ?? 'default', draft.policy));
   draft.addPhase(phase, runs, verdict, segments);
   return { verdict, segments };
 }

@@ -11,11 +11,19 @@ import { quoteSchema } from './postgres-migrations.ts';
 import { PgEventReader } from './postgres-reader.ts';
 import { sqliteChainSource } from './sqlite-chain-source.ts';
 import { createSqliteEventStore } from './sqlite-event-store.ts';
+import { spoolEnabled } from './spool-config.ts';
+import { createSpoolingEventStore } from './spooling-event-store.ts';
+import type { AuditChainOptions } from '../audit/options.ts';
 import type { AuditedEventStore } from './types.ts';
 
 /** The SQLite event database inside the data directory. */
 export function sqlitePathFor(dataDir: string): string {
   return join(dataDir, 'events.db');
+}
+
+/** The durability spool file inside the data directory (storage.spool). */
+export function spoolPathFor(dataDir: string): string {
+  return join(dataDir, 'spool', 'events.spool');
 }
 
 /** The PostgreSQL connection string from `storage.postgres.url`; errors name the field, never the value. */
@@ -39,6 +47,19 @@ export async function openEventStore(options: OpenEventStoreOptions): Promise<Au
   const storage = config.storage;
   const audit = { signingKey: loadAuditSigningKey(dataDir, env), checkpointEveryRecords: storage.audit.checkpointEveryRecords, checkpointIntervalMs: storage.audit.checkpointIntervalMs };
   logger.info({ keyId: audit.signingKey.keyId, store: storage.kind }, 'audit chain signing key loaded');
+  const inner = await openBackingStore(options, audit);
+  if (!spoolEnabled(storage.spool, storage.kind)) return inner;
+  try {
+    return await createSpoolingEventStore({ inner, path: spoolPathFor(dataDir), maxBytes: storage.spool.maxBytes, onFull: storage.spool.onFull, flushIntervalMs: storage.flushIntervalMs, logger });
+  } catch (err) {
+    await inner.close().catch(() => {});
+    throw new Error(`storage.spool: cannot open the spool file ${spoolPathFor(dataDir)} (${(err as Error).message})`);
+  }
+}
+
+async function openBackingStore(options: OpenEventStoreOptions, audit: AuditChainOptions): Promise<AuditedEventStore> {
+  const { config, dataDir, logger, env } = options;
+  const storage = config.storage;
   if (storage.kind === 'postgres') {
     return createPostgresEventStore({
       connectionString: postgresUrl(storage.postgres.url, env),

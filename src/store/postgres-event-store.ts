@@ -145,6 +145,32 @@ class PostgresEventStore implements AuditedEventStore {
     else if (this.timer === null) this.schedule(this.retryDelay());
   }
 
+  stats(): { queued: number; dropped: number } {
+    return { queued: this.accepted - this.settled, dropped: this.dropped };
+  }
+
+  /**
+   * Commits events now as one batch transaction, bypassing the queue: no retry, rejects on failure
+   * (the spooling wrapper, src/store/spooling-event-store.ts, spools them). Ids already stored are skipped.
+   */
+  async commitBatch(events: readonly GatewayEvent[]): Promise<void> {
+    if (this.closed) throw new Error('event store is closed: commitBatch() called after close()');
+    const rows: EventRow[] = [];
+    for (const event of events) {
+      try {
+        rows.push(withoutNul(toRow(event)));
+      } catch (err) {
+        this.log.error({ eventId: typeof event?.id === 'string' ? event.id : null, err: describeError(err) }, 'event store dropped a malformed event');
+      }
+    }
+    if (rows.length === 0) return;
+    const fault = this.faults.shift();
+    if (fault === 'fail-write') throw Object.assign(new Error('injected write failure'), { code: '08006' });
+    await this.writeBatch(rows);
+    if (fault === 'lose-ack') throw Object.assign(new Error('injected lost commit acknowledgement'), { code: '08006' });
+    this.scheduleAuditCheckpoint();
+  }
+
   flush(): Promise<void> {
     const target = this.accepted;
     if (this.settled >= target) return Promise.resolve();
@@ -265,12 +291,19 @@ class PostgresEventStore implements AuditedEventStore {
   private async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // pg emits 'error' on a checked-out client whose connection dies (the pool listens only on idle
+    // ones); unheard, it would crash the process. The running query rejects with the same error.
+    const onLost = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onLost);
     try {
       return await fn(client);
     } catch (err) {
       if (!isPgDataError(err) && !(err instanceof ConcurrentInsertError)) broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
+      client.off('error', onLost);
       client.release(broken);
     }
   }

@@ -166,6 +166,10 @@ class SqliteEventStore implements AuditedEventStore {
     else if (this.timer === null) this.schedule(this.retryDelay());
   }
 
+  stats(): { queued: number; dropped: number } {
+    return { queued: this.accepted - this.settled, dropped: this.dropped };
+  }
+
   flush(): Promise<void> {
     const target = this.accepted;
     if (this.settled >= target) return Promise.resolve();

@@ -25,6 +25,10 @@ export interface FindingRecord {
   evidence?: string;
   /** Regulatory clause the policy cites for this rule (compliance packs). */
   clause?: string;
+  /** Keyed HMAC of the normalised matched text (never the text): what review allow-list entries match (src/review/). */
+  matchFingerprint?: string;
+  /** True when a review allow-list entry lowered this finding's action to `log`. */
+  allowListed?: boolean;
 }
 
 /** Everything the gateway remembers about one request. */
@@ -62,6 +66,20 @@ export interface EventQuery {
   decision?: GatewayEvent['decision'];
 }
 
+/** What `EventStore.stats()` reports: `queued` and `dropped` from every store; the rest from the spooling wrapper (src/store/spooling-event-store.ts). */
+export interface EventStoreStats {
+  /** Events accepted but not committed (queued and in flight). */
+  queued: number;
+  /** Events dropped because the queue (or the spool) was full. */
+  dropped: number;
+  /** The durability spool: unreplayed bytes and records, its cap, and whether it is full. */
+  spool?: { bytes: number; records: number; maxBytes: number; full: boolean };
+  /** Whether the last write to the backing store failed. */
+  failing?: boolean;
+  /** False while the store refuses new events (spool full with onFull: fail-closed). */
+  accepting?: boolean;
+}
+
 /** The event store; SQLite now, PostgreSQL later, one contract test suite for both. */
 export interface EventStore {
   /** Queues an event; never blocks on disk. */
@@ -71,8 +89,12 @@ export interface EventStore {
   get(id: string): Promise<GatewayEvent | null>;
   list(query?: EventQuery): Promise<GatewayEvent[]>;
   count(): Promise<number>;
+  /** Queue lengths for metrics: events accepted but not committed (queued and in flight), and events dropped because the queue was full. Cheap and synchronous. */
+  stats?(): EventStoreStats;
   /** Flushes and releases resources; append after close throws. */
   close(): Promise<void>;
+  /** Optional: false while the store cannot take events and the gateway must refuse requests (absent: always true). */
+  isAccepting?(): boolean;
 }
 
 /** verifyChain options of a store: the store supplies its own verification key. */

@@ -74,6 +74,8 @@ describe('bulwark budgets / keys unsuspend', () => {
     // As a gateway's abuse detection would have stored it.
     const store = createSqliteKeyStore({ path: join(dataDir, 'control.db'), cacheTtlMs: 0 });
     store.suspendKey(keyId, 'abuse score 0.97');
+    const listed = JSON.parse(cli(['keys', 'list', '--json']).stdout) as { id: string; status: string }[];
+    assert.equal(listed.find((key) => key.id === keyId)?.status, 'suspended');
     const lifted = cli(['keys', 'unsuspend', keyId]);
     assert.equal(lifted.status, 0, lifted.stderr);
     assert.match(lifted.stdout, new RegExp(`lifted the suspension of key ${keyId}`));

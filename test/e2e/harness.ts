@@ -38,6 +38,12 @@ export interface HarnessOptions {
   abuse?: z.input<typeof Config>['abuse'];
   /** The LLM judge section; route `judge-*` goes to the backup fixture (which then plays the judge). */
   judge?: z.input<typeof Config>['judge'];
+  /** The review queue section (src/review/); its defaults unless set. */
+  review?: z.input<typeof Config>['review'];
+  /** The storage section (embedded SQLite in the data directory unless set), e.g. PostgreSQL with the spool. */
+  storage?: z.input<typeof Config>['storage'];
+  /** Metrics, tracing and alerting sections (src/telemetry/, src/alerts/); their defaults unless set. */
+  observability?: Pick<z.input<typeof Config>, 'metrics' | 'telemetry' | 'alerts' | 'alerting'>;
 }
 
 /** Starts fixtures and a gateway whose routes exercise both wire formats and fallback. */
@@ -55,6 +61,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.pricing ? { pricing: options.pricing } : {}),
     ...(options.abuse ? { abuse: options.abuse } : {}),
     ...(options.judge ? { judge: options.judge } : {}),
+    ...(options.review ? { review: options.review } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.observability ?? {}),
     providers: [
       { id: 'primary-openai', type: 'openai-compatible', baseUrl: `${primary.url}/v1`, apiKey: 'sk-primary-secret', models: ['gpt-test'] },
       { id: 'backup-openai', type: 'openai-compatible', baseUrl: `${backup.url}/v1`, apiKey: 'sk-backup-secret' },

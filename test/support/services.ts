@@ -4,8 +4,9 @@
 // The API below is shared with other test files: keep it stable.
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { accessSync, constants } from 'node:fs';
 
-export type ServiceKind = 'postgres' | 'redis';
+export type ServiceKind = 'postgres' | 'redis' | 'chromium';
 export type ServiceProbe = { ok: true } | { ok: false; reason: string };
 
 /** The part of node:test's TestContext that {@link skipOrFail} needs. */
@@ -63,11 +64,23 @@ async function probeRedis(): Promise<ServiceProbe> {
   }
 }
 
+/** Path of the headless Chromium the report tests use; `BULWARK_CHROMIUM_PATH` overrides it. */
+export const CHROMIUM_PATH = process.env.BULWARK_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function probeChromium(): Promise<ServiceProbe> {
+  try {
+    accessSync(CHROMIUM_PATH, constants.X_OK);
+    return { ok: true };
+  } catch {
+    return { ok: false, reason: `headless Chromium not found at ${CHROMIUM_PATH}; install Debian chromium (.ci/run does) or set BULWARK_CHROMIUM_PATH` };
+  }
+}
+
 /** Probes a service once per process (the result is cached). Never throws. */
 export async function servicesAvailable(kind: ServiceKind): Promise<ServiceProbe> {
   let probe = cache.get(kind);
   if (!probe) {
-    probe = kind === 'postgres' ? probePostgres() : probeRedis();
+    probe = kind === 'postgres' ? probePostgres() : kind === 'redis' ? probeRedis() : probeChromium();
     cache.set(kind, probe);
   }
   return probe;

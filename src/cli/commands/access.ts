@@ -100,7 +100,7 @@ export function keysCreateCommand(options: KeysCreateOptions, io: CliIo): number
   return exitCodes.ok;
 }
 
-function status(key: ApiKeyRecord, now: number): string {
+function keyStatus(key: ApiKeyRecord, now: number): string {
   if (key.revokedAt) return 'revoked';
   if (key.overlapUntil) return now >= Date.parse(key.overlapUntil) ? 'rotated' : `rotating until ${key.overlapUntil}`;
   if (key.expiresAt && now >= Date.parse(key.expiresAt)) return 'expired';
@@ -109,8 +109,15 @@ function status(key: ApiKeyRecord, now: number): string {
 
 export function keysListCommand(options: AccessCommandOptions & { tenant?: string }, io: CliIo): number {
   // listKeys returns records without hashes; the secret is never stored at all.
-  const keys = withStore(options, io, (store) => store.listKeys(options.tenant === undefined ? {} : { tenantId: tenantOf(store, options.tenant).id }));
+  const { keys, suspended } = withStore(options, io, (store) => {
+    const keys = store.listKeys(options.tenant === undefined ? {} : { tenantId: tenantOf(store, options.tenant).id });
+    return { keys, suspended: new Set(keys.filter((key) => store.suspension(key.id) !== null).map((key) => key.id)) };
+  });
   const now = Date.now();
+  const status = (key: ApiKeyRecord, at: number): string => {
+    const base = keyStatus(key, at);
+    return base === 'active' && suspended.has(key.id) ? 'suspended' : base;
+  };
   if (options.json) io.stdout(`${JSON.stringify(keys.map((key) => ({ ...key, status: status(key, now) })))}\n`);
   else
     io.stdout(

@@ -2,6 +2,8 @@ import { handleChat } from '../../proxy/chat.ts';
 import { handleEmbeddings } from '../../proxy/embeddings.ts';
 import { listModels } from '../../proxy/models.ts';
 import { parseScanRequest, scanText } from '../../proxy/scan.ts';
+import { adminRoutes } from './admin/index.ts';
+import { metricsRoute } from './metrics.ts';
 import type { RouteContext, RouteDefinition } from './types.ts';
 
 /** The caller's tenant, for tenant-scoped state such as the pseudonym vault (absent: anonymous loopback caller). */
@@ -28,7 +30,7 @@ export const routeTable: readonly RouteDefinition[] = [
     path: '/v1/embeddings',
     name: 'openai.embeddings',
     format: 'openai',
-    handle: async (context) => handleEmbeddings(context.gateway, { body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink, access: context.access }),
+    handle: async (context) => handleEmbeddings(context.gateway, { body: await context.readBody(), requestId: context.requestId, signal: context.signal, sink: context.sink, access: context.access, headers: context.request.headers }),
   },
   {
     method: 'GET',
@@ -61,4 +63,8 @@ export const routeTable: readonly RouteDefinition[] = [
     format: 'openai',
     handle: (context) => (context.isReady() ? context.sink.json(200, { status: 'ready' }) : context.sink.json(503, { status: 'draining' })),
   },
+  // Prometheus metrics; the path comes from `metrics.path` (withMetricsRoute), no API key (docs/metrics.md).
+  metricsRoute,
+  // The admin API (/admin/v1): admin credentials, roles and tenant isolation (src/http/routes/admin/README.md).
+  ...adminRoutes,
 ];

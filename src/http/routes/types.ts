@@ -14,12 +14,16 @@ export interface RouteContext {
   signal: AbortSignal;
   sink: ResponseSink;
   readBody(): Promise<Record<string, unknown>>;
+  /** Values of the `{name}` segments of a templated path (admin routes); empty for plain paths. */
+  params: Readonly<Record<string, string>>;
   isReady(): boolean;
 }
 
 /** One HTTP route: its errors are rendered in `format`. */
 export interface RouteDefinition {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `admin`: skip API-key authentication; the handler authenticates an admin credential itself (`src/http/routes/admin/`), never anonymously. */
+  auth?: 'admin';
   path: string;
   /** Stable name used in events and metrics. */
   name: string;

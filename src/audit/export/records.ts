@@ -1,0 +1,102 @@
+import { CHAINED_FIELDS } from '../chain-format.mjs';
+import type { ChainSource } from '../verify.ts';
+
+/**
+ * One stored event as exports see it: the row exactly as stored (the columns the audit hash
+ * covers, JSON columns as their stored text) plus its chain fields. Built from a ChainSource,
+ * so exports read what verification reads and import nothing from the stores.
+ */
+export interface ExportRecord {
+  partition: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  id: string;
+  request_id: string;
+  time: string;
+  time_ms: number | null;
+  route: string;
+  model: string | null;
+  provider: string | null;
+  policy: string;
+  decision: string;
+  status: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  upstream_latency_ms: number | null;
+  total_latency_ms: number;
+  streamed: number;
+  error: string | null;
+  /** JSON text: the findings array. */
+  findings: string;
+  /** JSON text: the scanner records. */
+  scanners: string;
+  /** JSON text or null: redacted request/response text. */
+  content: string | null;
+}
+
+/** A finding as stored in `findings` (the fields exports use). */
+export interface ExportFinding {
+  instance: string;
+  scanner: string;
+  ruleId: string;
+  severity: string;
+  score: number;
+  segmentId?: string;
+  origin?: string;
+  action: string;
+  message: string;
+  clause?: string;
+}
+
+export interface ExportFilter {
+  /** Inclusive lower bound on the event time (ISO 8601). */
+  since?: string;
+  /** Exclusive upper bound on the event time (ISO 8601). */
+  until?: string;
+  /** Only this partition (tenant). */
+  partition?: string;
+}
+
+/** Parses an ISO bound; errors name the option. */
+export function parseBound(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new Error(`${name}: expected an ISO 8601 time such as 2026-01-31T00:00:00Z, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/**
+ * Streams the stored events, partition by partition in seq order, one page in memory at a
+ * time. `since`/`until` filter on the stored time (records without a parsable time are kept
+ * only when no bound is given).
+ */
+export async function* exportRecords(source: ChainSource, filter: ExportFilter = {}): AsyncIterable<ExportRecord[]> {
+  const since = parseBound('--since', filter.since);
+  const until = parseBound('--until', filter.until);
+  const partitions = filter.partition === undefined ? await source.partitions() : [filter.partition];
+  for (const partition of partitions) {
+    for await (const page of source.records(partition, {})) {
+      const out: ExportRecord[] = [];
+      for (const record of page) {
+        const row: Record<string, unknown> = { partition, seq: record.seq, prev_hash: record.prevHash, hash: record.hash };
+        for (let i = 0; i < CHAINED_FIELDS.length; i++) row[CHAINED_FIELDS[i]!] = record.values[i] ?? null;
+        const time = row.time_ms as number | null;
+        if (since !== undefined && (time === null || time < since)) continue;
+        if (until !== undefined && (time === null || time >= until)) continue;
+        out.push(row as unknown as ExportRecord);
+      }
+      if (out.length > 0) yield out;
+    }
+  }
+}
+
+/** The findings of a record; a malformed column yields none rather than failing the export. */
+export function findingsOf(record: ExportRecord): ExportFinding[] {
+  try {
+    const parsed = JSON.parse(record.findings) as unknown;
+    return Array.isArray(parsed) ? (parsed as ExportFinding[]) : [];
+  } catch {
+    return [];
+  }
+}
