@@ -7,7 +7,7 @@ import type { GatewayEvent } from '../store/types.ts';
 import { Alerting, AlertRule } from './config.ts';
 import { signatureHeader, verifySignature } from './deliver.ts';
 import { AlertEngine, alertConfigProblems } from './engine.ts';
-import { globMatch } from './rules.ts';
+import { globMatch } from '../text/glob.ts';
 
 const logger = pino({ level: 'silent' });
 

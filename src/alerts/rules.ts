@@ -1,5 +1,6 @@
 import type { GatewayEvent } from '../store/types.ts';
 import type { AlertRule, Alerting } from './config.ts';
+import { globMatch } from '../text/glob.ts';
 
 /** One rule firing for one group; the engine deduplicates and delivers it. */
 export interface AlertTrigger {
@@ -23,27 +24,6 @@ const MAX_GROUPS = 10_000;
 const MAX_IDS = 10;
 const MAX_SEEN_RULES = 10_000;
 
-/** `*` glob match without regular expressions (linear backtracking on the last star). */
-export function globMatch(pattern: string, value: string): boolean {
-  let p = 0;
-  let v = 0;
-  let star = -1;
-  let mark = 0;
-  while (v < value.length) {
-    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === value[v]) {
-      p++;
-      v++;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p++;
-      mark = v;
-    } else if (star !== -1) {
-      p = star + 1;
-      v = ++mark;
-    } else return false;
-  }
-  while (p < pattern.length && pattern[p] === '*') p++;
-  return p === pattern.length;
-}
 
 /** Timestamps (and event ids) of matching events per group, trimmed to the window; bounded in groups and length. */
 class Windows {

@@ -1,4 +1,7 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { globMatch } from '../text/glob.ts';
+
+export { globMatch };
 
 /** API key text: `bwk_<8-char public prefix>_<secret>`; only the SHA-256 of the whole key is stored. */
 
@@ -50,29 +53,6 @@ export function parseDuration(text: string, what = 'duration'): number {
   return value * factor;
 }
 
-/** Whether `value` matches a `*` glob; iterative, no regular expression, linear in practice. */
-export function globMatch(pattern: string, value: string): boolean {
-  let p = 0;
-  let v = 0;
-  let star = -1;
-  let mark = 0;
-  while (v < value.length) {
-    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === value[v]) {
-      p += 1;
-      v += 1;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p;
-      mark = v;
-      p += 1;
-    } else if (star !== -1) {
-      p = star + 1;
-      mark += 1;
-      v = mark;
-    } else return false;
-  }
-  while (p < pattern.length && pattern[p] === '*') p += 1;
-  return p === pattern.length;
-}
 
 /** Whether a principal may call `model` (its globs; none means every model). */
 export function modelAllowed(models: readonly string[], model: string): boolean {

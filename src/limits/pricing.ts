@@ -1,4 +1,5 @@
 import type { PriceEntry } from './budget-config.ts';
+import { globMatch } from '../text/glob.ts';
 
 /** Prices per million tokens of one model; costs are integer micro-units of the currency. */
 export interface Price {
@@ -7,29 +8,6 @@ export interface Price {
   currency: string;
 }
 
-/** `*` glob match without regular expressions (linear backtracking on the last star). */
-function globMatch(pattern: string, value: string): boolean {
-  let p = 0;
-  let v = 0;
-  let star = -1;
-  let mark = 0;
-  while (v < value.length) {
-    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === value[v]) {
-      p += 1;
-      v += 1;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p;
-      mark = v;
-      p += 1;
-    } else if (star !== -1) {
-      p = star + 1;
-      mark += 1;
-      v = mark;
-    } else return false;
-  }
-  while (p < pattern.length && pattern[p] === '*') p += 1;
-  return p === pattern.length;
-}
 
 /** The price list: first matching entry wins, like routes. */
 export function createPriceList(entries: readonly PriceEntry[]): (model: string) => Price | null {
