@@ -87,6 +87,7 @@ export const ScannerInstance = z
     threshold: z.number().min(0).max(1).default(0.5).describe('Findings scoring below this are ignored.'),
     timeoutMs: z.number().int().min(1).max(60_000).default(100).describe('Deadline for one scan.'),
     onError: z.enum(['block', 'allow']).default('block').describe('Consequence of a throw or timeout; allow is logged as fail-open.'),
+    overridable: z.boolean().default(false).describe('Whether a lower level (tenant, then project policy) may replace this instance outright; otherwise it may only tighten it (stronger actions, lower threshold, more phases and origins).'),
     config: z.record(z.string(), z.unknown()).default({}).describe('Scanner-specific settings, validated by the scanner schema.'),
   })
   .strict();

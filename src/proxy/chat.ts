@@ -6,6 +6,7 @@ import type { WireFormat } from '../wire/types.ts';
 import { blockedError } from './blocked.ts';
 import { dialects, type Dialect } from './dialects.ts';
 import { admit, type RequestAccess } from './admission.ts';
+import { gatewayFor } from './policy-views.ts';
 import { applyEditsToBody } from './edits.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
@@ -35,23 +36,26 @@ export interface ChatCall {
 }
 
 /** THE request flow for chat routes in either format: validate, scan, call upstream, scan the answer, record. */
-export async function handleChat(gateway: Gateway, call: ChatCall): Promise<void> {
+export async function handleChat(global: Gateway, call: ChatCall): Promise<void> {
   const client = dialects[call.format];
   assertValid(client.validate(call.body));
   const body = call.body;
   const model = String(body.model);
   const stream = body.stream === true;
-  const route = routeFor(gateway, model);
+  const route = routeFor(global, model);
 
-  const draft = new EventDraft(call.requestId, call.route, gateway.config.policy.name, gateway.config.storage.content);
+  const draft = new EventDraft(call.requestId, call.route, global.config.policy.name, global.config.storage.content);
   draft.model = model;
   draft.streamed = stream;
   const state = new Map<string, unknown>();
-  const policy = gateway.config.policy.name;
   // Sampled requests get a trace (telemetry.otlp); it continues the client's traceparent.
-  const trace = gateway.tracer?.start(draft.id, call.headers?.traceparent, `bulwark ${call.route}`, { 'bulwark.route': call.route, 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'bulwark.stream': stream }) ?? null;
+  const trace = global.tracer?.start(draft.id, call.headers?.traceparent, `bulwark ${call.route}`, { 'bulwark.route': call.route, 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'bulwark.stream': stream }) ?? null;
   // 0. The caller's model allow-list and rate limits, before any scanning or upstream cost.
-  await admit(gateway, call.access, { model, providers: route.providers, draft, body });
+  await admit(global, call.access, { model, providers: route.providers, draft, body });
+  // The caller's effective policy: the global one tightened by its tenant's and project's (policy precedence).
+  const gateway = gatewayFor(global, call.access?.principal ?? null);
+  draft.policy = gateway.config.policy.name;
+  const policy = gateway.config.policy.name;
 
   // 1. Scan every segment of the request, whatever its origin; pseudonymised values go to the conversation's vault.
   const pseudonyms = beginPseudonyms(gateway, call.headers, call.tenant ?? 'default', state);

@@ -33,7 +33,8 @@ export class EventDraft {
   constructor(
     readonly requestId: string,
     readonly route: string,
-    readonly policy: string,
+    /** The effective policy's name; set again once the caller's tenant policy is known. */
+    public policy: string,
     readonly contentMode: 'none' | 'redacted',
   ) {}
 

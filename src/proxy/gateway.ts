@@ -39,6 +39,8 @@ export interface Gateway {
   /** Alert rules and channels (null when none are configured). */
   alerts?: AlertEngine | null;
   resolveRoute(model: string): Route | null;
+  /** Compiles another policy with this gateway's data directory and judge (tenant and project policies). */
+  compile(config: Config): ScannerRunner;
   /** Queues an event (and at debug level logs a one-line summary, never content). */
   record(event: GatewayEvent): void;
   close(): Promise<void>;
@@ -101,6 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     tracer,
     alerts,
     resolveRoute,
+    compile: (other) => compilePolicy(other, logger, options.dataDir, judge),
     record(event) {
       store.append(event);
       options.review?.consider(event);

@@ -3,6 +3,7 @@ import { BulwarkError } from '../errors/bulwark-error.ts';
 import { formatPath } from '../config/load.ts';
 import { applyEdits, strongest, type Decision, type Verdict } from '../policy/decide.ts';
 import type { Origin, Role, TextSegment } from '../wire/types.ts';
+import { gatewayFor } from './policy-views.ts';
 import { admit, type RequestAccess } from './admission.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
@@ -51,6 +52,9 @@ export function parseScanRequest(body: unknown): ScanRequest {
 export async function scanText(gateway: Gateway, request: ScanRequest, meta: { requestId: string; route: string; access?: RequestAccess }): Promise<ScanAnswer> {
   const draft = new EventDraft(meta.requestId, meta.route, gateway.config.policy.name, gateway.config.storage.content);
   await admit(gateway, meta.access, { model: null, draft, body: request });
+  // The caller's effective policy (policy precedence: global, tenant, project).
+  gateway = gatewayFor(gateway, meta.access?.principal ?? null);
+  draft.policy = gateway.config.policy.name;
   const state = new Map<string, unknown>();
   const requestSegments: TextSegment[] = [];
   if (request.input !== undefined) requestSegments.push({ id: 'input', role: 'user', origin: 'user', text: request.input, path: ['input'], turn: 0 });

@@ -192,13 +192,13 @@ describe('admin API over HTTP: roles, tenant isolation, audit', () => {
     assert.equal((await call(tokens.admin, 'DELETE', `/tenants/alpha/credentials/${created.id as string}`)).status, 404);
   });
 
-  it('policies: validated by the Policy schema, stored per tenant and project, reported as not applied', async () => {
+  it('policies: validated by the Policy schema, stored per tenant and project, applied by precedence', async () => {
     const bad = await call(tokens['policy-editor'], 'PUT', '/tenants/alpha/policies', { policy: { name: 'x', scanners: [{ id: 'BAD ID', scanner: 'pii/detect' }] } });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error!.message, /^policy\.scanners\.0\.id: /);
     await ok(tokens['policy-editor'], 'PUT', '/tenants/alpha/policies', { project: 'app', policy: { name: 'project-policy' } });
     const listed = await ok(tokens.reviewer, 'GET', '/tenants/alpha/policies');
-    assert.equal(listed.applied, false);
+    assert.equal(listed.applied, true);
     const documents = listed.data as { projectId: string | null; policy: { name: string } }[];
     assert.ok(documents.some((doc) => doc.projectId === ids['alpha-project'] && doc.policy.name === 'project-policy'));
     assert.ok(documents.some((doc) => doc.projectId === null));

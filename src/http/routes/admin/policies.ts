@@ -1,3 +1,5 @@
+import { effectivePolicy } from '../../../policy/precedence.ts';
+import { forgetTenantPolicies } from '../../../proxy/policy-views.ts';
 import { z } from 'zod';
 import { Policy } from '../../../config/schema.ts';
 import { BulwarkError } from '../../../errors/bulwark-error.ts';
@@ -13,8 +15,8 @@ const PutPolicy = z
 
 /**
  * Policy documents per tenant and project, validated by the config's `Policy` schema and stored in
- * control.db. They are NOT applied to traffic yet (the gateway still runs the config's `policy`);
- * applying them per tenant/project is a later step.
+ * control.db, and applied to the tenant's traffic by precedence (`src/policy/precedence.ts`: the
+ * global policy, tightened by the tenant's, then the project's; see `src/proxy/policy-views.ts`).
  */
 export const policyRoutes: RouteDefinition[] = [
   adminRoute({
@@ -24,7 +26,7 @@ export const policyRoutes: RouteDefinition[] = [
     handle(context) {
       const tenant = context.tenant('policies:read');
       context.target.description = `policies of ${tenant.id}`;
-      return { status: 200, body: { data: context.admin.store.listPolicies(tenant.id), applied: false } };
+      return { status: 200, body: { data: context.admin.store.listPolicies(tenant.id), applied: true } };
     },
   }),
   adminRoute({
@@ -48,8 +50,17 @@ export const policyRoutes: RouteDefinition[] = [
         throw new BulwarkError('BULWARK_INVALID_REQUEST', `${field}: ${issue.message}`, { param: field });
       }
       context.target.description = `policy of ${projectId ?? tenant.id} (${checked.data.name.slice(0, 64)})`;
+      // The document must compile as it will apply: the global policy, then the tenant's, then the project's.
+      const gateway = context.route.gateway;
+      const tenantDocument = projectId === null ? [] : context.admin.store.listPolicies(tenant.id).filter((doc) => doc.projectId === null).map((doc) => ({ level: 'tenant', document: doc.policy }));
+      try {
+        gateway.compile({ ...gateway.config, policy: effectivePolicy(gateway.config.policy, [...tenantDocument, { level: projectId ? 'project' : 'tenant', document: body.policy }]) });
+      } catch (error) {
+        throw new BulwarkError('BULWARK_INVALID_REQUEST', `policy: does not compile with the policies above it: ${error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : String(error)}`, { param: 'policy' });
+      }
       const stored = context.admin.store.putPolicy({ tenantId: tenant.id, projectId, policy: body.policy, updatedBy: context.principal.id });
-      return { status: 200, body: { ...stored, applied: false } };
+      forgetTenantPolicies(gateway, tenant.id);
+      return { status: 200, body: { ...stored, applied: true } };
     },
   }),
 ];

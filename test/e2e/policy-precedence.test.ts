@@ -1,0 +1,61 @@
+/**
+ * Policy precedence on live traffic: a tenant's stored policy tightens the global one for that
+ * tenant's keys only, a project's tightens its tenant's, and neither can weaken what is above it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import { startHarness, type Harness } from './harness.ts';
+
+describe('policy precedence end to end', () => {
+  let h: Harness;
+  let owner = '';
+  const keys: Record<string, string> = {};
+
+  const admin = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const response = await fetch(`${h.gateway.url}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+  const client = (key: string) => new OpenAI({ baseURL: `${h.gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+  const chat = (key: string, content: string) => client(key).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content }] });
+
+  before(async () => {
+    h = await startHarness({ policy: { name: 'global', scanners: [{ id: 'terms', scanner: 'text/term-list', action: 'block', phases: ['request'], config: { terms: ['pelican'] } }] } });
+    const store = h.gateway.gateway.access!.admin!.store;
+    owner = store.createToken(store.createUser({ kind: 'token', subject: 'root', role: 'owner', tenantId: null }).id).token;
+    for (const tenant of ['alpha', 'beta']) {
+      assert.equal((await admin('POST', '/tenants', { name: tenant })).status, 201);
+      for (const project of ['web', 'batch']) {
+        await admin('POST', `/tenants/${tenant}/projects`, { name: project });
+        keys[`${tenant}-${project}`] = (await admin('POST', `/tenants/${tenant}/keys`, { project })).json.key as string;
+      }
+    }
+  });
+  after(() => h.close());
+
+  it("applies a tenant's policy to its own keys only, and a project's on top of it", async () => {
+    const tenantPolicy = await admin('PUT', '/tenants/alpha/policies', { policy: { name: 'alpha', scanners: [{ id: 'alpha-terms', scanner: 'text/term-list', action: 'block', config: { terms: ['bluebird'] } }] } });
+    assert.equal(tenantPolicy.status, 200);
+    assert.equal(tenantPolicy.json.applied, true);
+    assert.equal((await admin('PUT', '/tenants/alpha/policies', { project: 'batch', policy: { name: 'batch', scanners: [{ id: 'batch-terms', scanner: 'text/term-list', action: 'block', config: { terms: ['heron'] } }] } })).status, 200);
+
+    await assert.rejects(chat(keys['alpha-web']!, 'tell me about bluebird'), (error: unknown) => error instanceof OpenAI.BadRequestError && /global\/alpha/.test(error.message));
+    assert.equal((await chat(keys['beta-web']!, 'tell me about bluebird')).object, 'chat.completion', 'another tenant is not affected');
+    assert.equal((await chat(keys['alpha-web']!, 'tell me about heron')).object, 'chat.completion', "the project policy applies to that project's keys only");
+    await assert.rejects(chat(keys['alpha-batch']!, 'tell me about heron'), (error: unknown) => error instanceof OpenAI.BadRequestError && /global\/alpha\/batch/.test(error.message));
+    await assert.rejects(chat(keys['alpha-batch']!, 'tell me about bluebird'), (error: unknown) => error instanceof OpenAI.BadRequestError, 'the project inherits its tenant');
+  });
+
+  it('cannot weaken an instance the global policy did not mark overridable', async () => {
+    assert.equal((await admin('PUT', '/tenants/beta/policies', { policy: { name: 'beta', scanners: [{ id: 'terms', scanner: 'text/term-list', action: 'log', enabled: false }, { id: 'beta-terms', scanner: 'text/term-list', action: 'block', config: { terms: ['cormorant'] } }] } })).status, 200);
+    // The beta policy is in force (its own instance blocks), yet the global instance it tried to weaken still blocks.
+    await assert.rejects(chat(keys['beta-web']!, 'a cormorant flew by'), (error: unknown) => error instanceof OpenAI.BadRequestError && /global\/beta/.test(error.message));
+    await assert.rejects(chat(keys['beta-web']!, 'a pelican flew by'), (error: unknown) => error instanceof OpenAI.BadRequestError && /terms/.test(error.message));
+  });
+
+  it('refuses a document that does not compile, naming the field', async () => {
+    const bad = await admin('PUT', '/tenants/beta/policies', { policy: { name: 'beta', scanners: [{ id: 'nope', scanner: 'no/such-scanner' }] } });
+    assert.equal(bad.status, 400);
+    assert.match(String((bad.json.error as { message: string }).message), /^policy: does not compile.*no\/such-scanner/);
+  });
+});
