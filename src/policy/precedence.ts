@@ -1,5 +1,6 @@
 /**
- * Policy precedence: global (the config file), then tenant, then project. A lower level adds
+ * Policy precedence: global (the config file), then tenant, project and key documents (stored with
+ * the admin API), then the request's own document (header `x-bulwark-policy`). A lower level adds
  * instances and tightens the ones above it; it may replace an instance outright only where the
  * level above marked it `overridable`. Absence inherits: a lower level cannot remove or disable
  * anything. "Tighter" means: a stronger action (log < flag < redact < block) per instance, origin
@@ -64,7 +65,7 @@ export function applyLevel(base: Policy, document: unknown, level: string): Poli
   };
 }
 
-/** The effective policy: global, then each lower level's document in order (tenant, project). */
+/** The effective policy: global, then each lower level's document in order (tenant, project, key, request). */
 export function effectivePolicy(global: Policy, levels: readonly { level: string; document: unknown }[]): Policy {
   return levels.reduce((policy, { level, document }) => applyLevel(policy, document, level), global);
 }

@@ -6,7 +6,7 @@ import type { WireFormat } from '../wire/types.ts';
 import { blockedError } from './blocked.ts';
 import { dialects, type Dialect } from './dialects.ts';
 import { admit, type RequestAccess } from './admission.ts';
-import { gatewayFor } from './policy-views.ts';
+import { gatewayFor, REQUEST_POLICY_HEADER } from './policy-views.ts';
 import { applyEditsToBody } from './edits.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
@@ -53,7 +53,7 @@ export async function handleChat(global: Gateway, call: ChatCall): Promise<void>
   // 0. The caller's model allow-list and rate limits, before any scanning or upstream cost.
   await admit(global, call.access, { model, providers: route.providers, draft, body });
   // The caller's effective policy: the global one tightened by its tenant's and project's (policy precedence).
-  const gateway = gatewayFor(global, call.access?.principal ?? null);
+  const gateway = gatewayFor(global, call.access?.principal ?? null, call.headers?.[REQUEST_POLICY_HEADER]);
   draft.policy = gateway.config.policy.name;
   const policy = gateway.config.policy.name;
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { openAIEmbeddingsSegments, validateOpenAIEmbeddingsRequest } from '../wire/index.ts';
-import { gatewayFor } from './policy-views.ts';
+import { gatewayFor, REQUEST_POLICY_HEADER } from './policy-views.ts';
 import { admit, type RequestAccess } from './admission.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
@@ -19,7 +19,7 @@ export async function handleEmbeddings(gateway: Gateway, call: { body: Record<st
   const trace = gateway.tracer?.start(draft.id, call.headers?.traceparent, 'bulwark openai.embeddings', { 'bulwark.route': 'openai.embeddings', 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': model }) ?? null;
   await admit(gateway, call.access, { model, providers: route.providers, draft, body: call.body });
   // The caller's effective policy (policy precedence: global, tenant, project).
-  gateway = gatewayFor(gateway, call.access?.principal ?? null);
+  gateway = gatewayFor(gateway, call.access?.principal ?? null, call.headers?.[REQUEST_POLICY_HEADER]);
   draft.policy = gateway.config.policy.name;
   const segments = openAIEmbeddingsSegments(call.body);
   const request = await guardRequest(gateway, { body: call.body, segments, draft, state: new Map() });

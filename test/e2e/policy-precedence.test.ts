@@ -53,6 +53,20 @@ describe('policy precedence end to end', () => {
     await assert.rejects(chat(keys['beta-web']!, 'a pelican flew by'), (error: unknown) => error instanceof OpenAI.BadRequestError && /terms/.test(error.message));
   });
 
+  it('applies a key-level document after the project, and a request-level header last, both only tightening', async () => {
+    const listed = (await admin('GET', '/tenants/beta/keys')).json.data as { id: string; prefix: string }[];
+    const batchKey = listed.find((key) => keys['beta-batch']!.startsWith(`bwk_${key.prefix}_`))?.id;
+    assert.ok(batchKey, 'found the beta batch key');
+    assert.equal((await admin('PUT', '/tenants/beta/policies', { key: batchKey, policy: { name: 'batch-key', scanners: [{ id: 'key-terms', scanner: 'text/term-list', action: 'block', config: { terms: ['egret'] } }] } })).status, 200);
+    await assert.rejects(chat(keys['beta-batch']!, 'an egret'), (error: unknown) => error instanceof OpenAI.BadRequestError && /global\/beta\/batch-key/.test(error.message));
+    assert.equal((await chat(keys['beta-web']!, 'an egret')).object, 'chat.completion', 'other keys of the tenant are not affected');
+
+    const header = JSON.stringify({ name: 'strict-request', scanners: [{ id: 'request-terms', scanner: 'text/term-list', action: 'block', config: { terms: ['ibis'] } }, { id: 'terms', scanner: 'text/term-list', action: 'log' }] });
+    await assert.rejects(client(keys['beta-web']!).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'an ibis' }] }, { headers: { 'x-bulwark-policy': header } }), (error: unknown) => error instanceof OpenAI.BadRequestError && /strict-request/.test(error.message));
+    await assert.rejects(client(keys['beta-web']!).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'a pelican' }] }, { headers: { 'x-bulwark-policy': header } }), (error: unknown) => error instanceof OpenAI.BadRequestError, 'the request level cannot weaken either');
+    await assert.rejects(client(keys['beta-web']!).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-bulwark-policy': '{not json' } }), (error: unknown) => error instanceof OpenAI.BadRequestError && /x-bulwark-policy is not valid JSON/.test(error.message));
+  });
+
   it('refuses a document that does not compile, naming the field', async () => {
     const bad = await admin('PUT', '/tenants/beta/policies', { policy: { name: 'beta', scanners: [{ id: 'nope', scanner: 'no/such-scanner' }] } });
     assert.equal(bad.status, 400);

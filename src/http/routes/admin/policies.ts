@@ -9,6 +9,7 @@ import { adminRoute, notFound } from './route.ts';
 const PutPolicy = z
   .object({
     project: z.string().min(1).max(128).nullable().default(null).describe('Project id or name; null or absent: the tenant\'s own policy.'),
+    key: z.string().min(1).max(128).nullable().default(null).describe('API key id: a policy for one key, applied after its project\'s (not with `project`).'),
     policy: z.record(z.string(), z.unknown()).describe('A policy document, validated by the Policy schema of the config file.'),
   })
   .strict();
@@ -37,7 +38,13 @@ export const policyRoutes: RouteDefinition[] = [
       const tenant = context.tenant('policies:write');
       const body = await context.body(PutPolicy);
       let projectId: string | null = null;
-      if (body.project !== null) {
+      if (body.key !== null) {
+        if (body.project !== null) throw new BulwarkError('BULWARK_INVALID_REQUEST', 'key: give either project or key, not both.', { param: 'key' });
+        const key = context.keys.getKey(body.key);
+        if (!key || key.tenantId !== tenant.id) throw notFound('key', body.key);
+        // Stored beside project documents; the key level applies after the project's.
+        projectId = `key:${key.id}`;
+      } else if (body.project !== null) {
         const project = context.keys.findProject(body.project, tenant.id);
         if (!project) throw notFound('project', body.project);
         projectId = project.id;
