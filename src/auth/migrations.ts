@@ -118,6 +118,14 @@ export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'project-allow-lists',
+    sql: `
+      ALTER TABLE projects ADD COLUMN models TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE projects ADD COLUMN providers TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
 
 /** Applies every step newer than the recorded version in one IMMEDIATE transaction; returns the versions applied. */

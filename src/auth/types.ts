@@ -15,6 +15,10 @@ export interface Project {
   tenantId: string;
   name: string;
   createdAt: string;
+  /** Model globs every key of the project is limited to (empty: no project-wide limit). */
+  models: string[];
+  /** Provider ids every key of the project is limited to (empty: no project-wide limit). */
+  providers: string[];
 }
 
 /** A stored key: everything except the secret, which is kept only as a SHA-256 hash. */
@@ -53,6 +57,9 @@ export interface Principal {
   scopes: readonly string[];
   models: readonly string[];
   providers: readonly string[];
+  /** The project's own allow-lists; a model or provider must pass both the key's and the project's. */
+  projectModels: readonly string[];
+  projectProviders: readonly string[];
 }
 
 /** Why a presented key was refused; each maps to one error code. */
@@ -117,6 +124,8 @@ export interface KeyStore {
   listProjects(tenantId?: string): Project[];
   /** By id, or by name within the tenant. */
   findProject(idOrName: string, tenantId?: string): Project | null;
+  /** Sets a project's model and provider allow-lists (given fields only). */
+  setProjectAllowLists(projectId: string, lists: { models?: string[]; providers?: string[] }): Project;
   createKey(input: CreateKeyInput): CreatedKey;
   listKeys(filter?: { tenantId?: string }): ApiKeyRecord[];
   getKey(id: string): ApiKeyRecord | null;

@@ -60,13 +60,16 @@ export async function admit(gateway: Gateway, access: RequestAccess | undefined,
     gateway.record(draft.finish('block', error.status));
     throw error;
   };
-  if (request.model !== null && !modelAllowed(principal.models, request.model)) {
-    refuse(new BulwarkError('BULWARK_FORBIDDEN_MODEL', `This API key may not use the model "${request.model.slice(0, 200)}".`, { param: 'model', details: { eventId: draft.id } }));
-  }
-  if (principal.providers.length > 0 && request.providers) {
-    // Fallback may reach any provider of the route, so every one of them must be allowed.
-    const denied = request.providers.filter((provider) => !principal.providers.includes(provider));
-    if (denied.length > 0) refuse(new BulwarkError('BULWARK_FORBIDDEN_PROVIDER', `This API key may not use provider(s) ${denied.join(', ')}, which serve the model "${String(request.model).slice(0, 200)}".`, { param: 'model', details: { eventId: draft.id } }));
+  // A model or provider must pass both the key's allow-list and its project's.
+  for (const [who, models, providers] of [['API key', principal.models, principal.providers], ['project', principal.projectModels ?? [], principal.projectProviders ?? []]] as const) {
+    if (request.model !== null && !modelAllowed(models, request.model)) {
+      refuse(new BulwarkError('BULWARK_FORBIDDEN_MODEL', `This ${who} may not use the model "${request.model.slice(0, 200)}".`, { param: 'model', details: { eventId: draft.id } }));
+    }
+    if (providers.length > 0 && request.providers) {
+      // Fallback may reach any provider of the route, so every one of them must be allowed.
+      const denied = request.providers.filter((provider) => !providers.includes(provider));
+      if (denied.length > 0) refuse(new BulwarkError('BULWARK_FORBIDDEN_PROVIDER', `This ${who} may not use provider(s) ${denied.join(', ')}, which serve the model "${String(request.model).slice(0, 200)}".`, { param: 'model', details: { eventId: draft.id } }));
+    }
   }
   const limiter = gateway.access?.limiter;
   if (!limiter) return;

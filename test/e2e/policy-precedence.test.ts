@@ -67,6 +67,16 @@ describe('policy precedence end to end', () => {
     await assert.rejects(client(keys['beta-web']!).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-bulwark-policy': '{not json' } }), (error: unknown) => error instanceof OpenAI.BadRequestError && /x-bulwark-policy is not valid JSON/.test(error.message));
   });
 
+  it("limits a project's keys to the project's models and providers, on top of each key's own lists", async () => {
+    const keyStore = h.gateway.gateway.access!.keys;
+    const project = keyStore.findProject('web', keyStore.findTenant('alpha')!.id)!;
+    keyStore.setProjectAllowLists(project.id, { models: ['gpt-other*'] });
+    await assert.rejects(chat(keys['alpha-web']!, 'hello'), (error: unknown) => error instanceof OpenAI.PermissionDeniedError && /This project may not use the model "gpt-test"/.test(error.message));
+    assert.equal((await chat(keys['alpha-batch']!, 'hello')).object, 'chat.completion', 'other projects are not limited');
+    keyStore.setProjectAllowLists(project.id, { models: ['gpt-*'], providers: ['backup-openai'] });
+    await assert.rejects(chat(keys['alpha-web']!, 'hello'), (error: unknown) => error instanceof OpenAI.PermissionDeniedError && /This project may not use provider\(s\) primary-openai/.test(error.message));
+  });
+
   it('refuses a document that does not compile, naming the field', async () => {
     const bad = await admin('PUT', '/tenants/beta/policies', { policy: { name: 'beta', scanners: [{ id: 'nope', scanner: 'no/such-scanner' }] } });
     assert.equal(bad.status, 400);

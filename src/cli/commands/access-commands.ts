@@ -6,7 +6,7 @@ import {
   keysRevokeCommand,
   keysRotateCommand,
   limitsSetCommand,
-  projectsCreateCommand,
+  projectsCreateCommand, projectsSetCommand,
   projectsListCommand,
   tenantsCreateCommand,
   tenantsListCommand,
@@ -30,6 +30,15 @@ export function registerAccessCommands(program: Command, context: { io: CliIo; d
 
   const projects = program.command('projects').description('manage projects (owned by a tenant, own API keys)');
   projects.command('create').argument('<name>').requiredOption('--tenant <tenant>', 'tenant id or name').option('--json', 'print JSON').description('create a project').action((name: string, options: { tenant: string; json?: boolean }) => done(projectsCreateCommand(name, base(options), io)));
+  projects
+    .command('set')
+    .argument('<project>', 'project id or name')
+    .requiredOption('--tenant <tenant>', 'tenant id or name')
+    .option('--models <globs>', 'comma-separated model globs every key of the project is limited to ("" clears)')
+    .option('--providers <ids>', 'comma-separated provider ids every key of the project is limited to ("" clears)')
+    .option('--json', 'print JSON')
+    .description("set a project's model and provider allow-lists (a key needs both its own and its project's)")
+    .action((project: string, options: { tenant: string; models?: string; providers?: string; json?: boolean }) => done(projectsSetCommand(project, { ...base(options), tenant: options.tenant, ...(options.models === undefined ? {} : { models: options.models }), ...(options.providers === undefined ? {} : { providers: options.providers }) }, io)));
   projects.command('list').option('--tenant <tenant>', 'only this tenant (id or name)').option('--json', 'print JSON').description('list projects').action((options: { tenant?: string; json?: boolean }) => done(projectsListCommand(base(options), io)));
 
   const keys = program.command('keys').description('manage API keys; a key is shown once, only its hash is stored');

@@ -59,6 +59,23 @@ export function projectsCreateCommand(name: string, options: AccessCommandOption
   return exitCodes.ok;
 }
 
+/** `bulwark projects set P --tenant T [--models GLOBS] [--providers IDS]`: the project's allow-lists (comma-separated; an empty string clears one). */
+export function projectsSetCommand(project: string, options: AccessCommandOptions & { tenant: string; models?: string; providers?: string }, io: CliIo): number {
+  if (options.models === undefined && options.providers === undefined) {
+    io.stderr('bulwark projects set: give --models and/or --providers (comma-separated; "" clears)\n');
+    return exitCodes.usage;
+  }
+  const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+  const updated = withStore(options, io, (store) => {
+    const found = projectOf(store, tenantOf(store, options.tenant), project);
+    const models = list(options.models);
+    const providers = list(options.providers);
+    return store.setProjectAllowLists(found.id, { ...(models ? { models } : {}), ...(providers ? { providers } : {}) });
+  });
+  io.stdout(options.json ? `${JSON.stringify(updated)}\n` : `project ${updated.name}: models ${updated.models.join(',') || 'any'}; providers ${updated.providers.join(',') || 'any'}\n`);
+  return exitCodes.ok;
+}
+
 export function projectsListCommand(options: AccessCommandOptions & { tenant?: string }, io: CliIo): number {
   const projects = withStore(options, io, (store) => store.listProjects(options.tenant === undefined ? undefined : tenantOf(store, options.tenant).id));
   if (options.json) io.stdout(`${JSON.stringify(projects)}\n`);
