@@ -72,7 +72,7 @@ class FlakyStore implements AuditedEventStore {
 
 const logger = createLogger({ level: 'silent' });
 
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
+async function until(check: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out waiting');

@@ -37,12 +37,12 @@ test('spool over PostgreSQL: a failed write and a lost commit acknowledgement ar
     store.append(event);
   }
   await assert.rejects(store.flush(), /lost commit acknowledgement/);
-  for (const deadline = Date.now() + 5_000; store.stats().spool!.records === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
+  for (const deadline = Date.now() + 30_000; store.stats().spool!.records === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
   assert.equal(store.stats().spool!.records, 30, 'the batch whose acknowledgement was lost is spooled');
   // The injected write failure hits whichever write comes next: this flush, or the background replay
   // that the spooled batch has already started (under load it often wins). Either way it must not lose anything.
   await store.flush().catch((error: unknown) => assert.match(String((error as Error).message), /injected write failure/));
-  for (const deadline = Date.now() + 5_000; store.stats().spool!.records > 0 && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 30_000; store.stats().spool!.records > 0 && Date.now() < deadline; ) {
     await store.flush().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 5));
   }

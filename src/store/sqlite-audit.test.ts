@@ -62,7 +62,7 @@ describe('sqlite audit chain', () => {
     for (let i = 0; i < 5; i++) store.append(sampleEvent());
     await store.flush();
     const db = new Database(path, { readonly: true });
-    const deadline = Date.now() + 3_000;
+    const deadline = Date.now() + 20_000;
     let seqs: number[] = [];
     while (Date.now() < deadline) {
       seqs = db.prepare('SELECT seq FROM audit_checkpoints').pluck().all() as number[];
