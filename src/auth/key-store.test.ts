@@ -62,7 +62,7 @@ describe('key lifecycle (SQLite control store)', () => {
     assert.equal('hash' in listed[0]!, false, 'listing never carries the hash');
     const verified = store.verify(key);
     assert.equal(verified.ok, true);
-    if (verified.ok) assert.deepEqual({ ...verified.principal }, { tenant: tenant.id, project: project.id, keyId: record.id, scopes: ['inference', 'scan'], models: ['gpt-*'], providers: [], projectModels: [], projectProviders: [] });
+    if (verified.ok) assert.deepEqual({ ...verified.principal }, { tenant: tenant.id, project: project.id, keyId: record.id, scopes: ['inference', 'scan'], models: ['gpt-*'], providers: [], projectModels: [], projectProviders: [], projectScopes: [] });
     store.setProjectAllowLists(project.id, { models: ['gpt-4o*'], providers: ['openai'] });
     const narrowed = store.verify(key);
     assert.ok(narrowed.ok && narrowed.principal.projectModels.join() === 'gpt-4o*' && narrowed.principal.projectProviders.join() === 'openai', 'the project lists reach the principal at once in this process');

@@ -126,6 +126,13 @@ export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
       ALTER TABLE projects ADD COLUMN providers TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 5,
+    name: 'project-scopes',
+    sql: `
+      ALTER TABLE projects ADD COLUMN scopes TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
 
 /** Applies every step newer than the recorded version in one IMMEDIATE transaction; returns the versions applied. */

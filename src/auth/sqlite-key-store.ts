@@ -87,7 +87,7 @@ export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
 class SqliteKeyStore implements KeyStore {
   readonly #cache = new Map<string, { key: StoredKey | null; at: number }>();
   #hasKeys: { value: boolean; at: number } | null = null;
-  readonly #projectLists = new Map<string, { at: number; lists: { models: string[]; providers: string[] } }>();
+  readonly #projectLists = new Map<string, { at: number; lists: { models: string[]; providers: string[]; scopes: string[] } }>();
   readonly #budgets: SqliteBudgets;
 
   constructor(
@@ -123,42 +123,44 @@ class SqliteKeyStore implements KeyStore {
     checkName(name, 'project name');
     if (!this.findTenant(tenantId)) throw new Error(`tenant "${tenantId}" does not exist`);
     if (this.findProject(name, tenantId)) throw new Error(`project "${name}" already exists in tenant ${tenantId}`);
-    const project: Project = { id: newId('prj'), tenantId, name, createdAt: this.#iso(), models: [], providers: [] };
+    const project: Project = { id: newId('prj'), tenantId, name, createdAt: this.#iso(), models: [], providers: [], scopes: [] };
     this.db.prepare('INSERT INTO projects (id, tenant_id, name, created_at) VALUES (?, ?, ?, ?)').run(project.id, tenantId, name, project.createdAt);
     return project;
   }
 
   listProjects(tenantId?: string): Project[] {
     const rows = (tenantId === undefined
-      ? this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers FROM projects ORDER BY created_at, name').all()
-      : this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers FROM projects WHERE tenant_id = ? ORDER BY created_at, name').all(tenantId)) as ProjectRow[];
+      ? this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers, scopes FROM projects ORDER BY created_at, name').all()
+      : this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers, scopes FROM projects WHERE tenant_id = ? ORDER BY created_at, name').all(tenantId)) as ProjectRow[];
     return rows.map(projectOfRow);
   }
 
   findProject(idOrName: string, tenantId?: string): Project | null {
     const row = (tenantId === undefined
-      ? this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers FROM projects WHERE id = ? LIMIT 1').get(idOrName)
-      : this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers FROM projects WHERE tenant_id = ? AND (id = ? OR name = ?) LIMIT 1').get(tenantId, idOrName, idOrName)) as ProjectRow | undefined;
+      ? this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers, scopes FROM projects WHERE id = ? LIMIT 1').get(idOrName)
+      : this.db.prepare('SELECT id, tenant_id, name, created_at, models, providers, scopes FROM projects WHERE tenant_id = ? AND (id = ? OR name = ?) LIMIT 1').get(tenantId, idOrName, idOrName)) as ProjectRow | undefined;
     return row ? projectOfRow(row) : null;
   }
 
-  setProjectAllowLists(projectId: string, lists: { models?: string[]; providers?: string[] }): Project {
+  setProjectAllowLists(projectId: string, lists: { models?: string[]; providers?: string[]; scopes?: string[] }): Project {
     const project = this.findProject(projectId);
     if (!project) throw new Error(`project "${projectId}" does not exist`);
     const models = lists.models ?? project.models;
     const providers = lists.providers ?? project.providers;
-    this.db.prepare('UPDATE projects SET models = ?, providers = ? WHERE id = ?').run(JSON.stringify(models), JSON.stringify(providers), project.id);
+    const scopes = lists.scopes ?? project.scopes;
+    for (const scope of scopes) if (!(KEY_SCOPES as readonly string[]).includes(scope)) throw new Error(`scopes: expected any of ${KEY_SCOPES.join(', ')}, got "${scope}"`);
+    this.db.prepare('UPDATE projects SET models = ?, providers = ?, scopes = ? WHERE id = ?').run(JSON.stringify(models), JSON.stringify(providers), JSON.stringify(scopes), project.id);
     this.#projectLists.delete(project.id);
-    return { ...project, models, providers };
+    return { ...project, models, providers, scopes };
   }
 
   /** A project's allow-lists, cached like keys (another process's change applies within the TTL). */
-  #projectAllowLists(projectId: string): { models: string[]; providers: string[] } {
+  #projectAllowLists(projectId: string): { models: string[]; providers: string[]; scopes: string[] } {
     const now = this.now();
     const cached = this.#projectLists.get(projectId);
     if (cached && now - cached.at < this.ttlMs) return cached.lists;
     const project = this.findProject(projectId);
-    const lists = { models: project?.models ?? [], providers: project?.providers ?? [] };
+    const lists = { models: project?.models ?? [], providers: project?.providers ?? [], scopes: project?.scopes ?? [] };
     if (this.#projectLists.size >= 10_000) this.#projectLists.clear();
     this.#projectLists.set(projectId, { at: now, lists });
     return lists;
@@ -254,7 +256,7 @@ class SqliteKeyStore implements KeyStore {
     return {
       ok: true,
       key: publicRecord(key),
-      principal: { tenant: key.tenantId, project: key.projectId, keyId: key.id, scopes: key.scopes, models: key.models, providers: key.providers, projectModels: projectLists.models, projectProviders: projectLists.providers },
+      principal: { tenant: key.tenantId, project: key.projectId, keyId: key.id, scopes: key.scopes, models: key.models, providers: key.providers, projectModels: projectLists.models, projectProviders: projectLists.providers, projectScopes: projectLists.scopes },
     };
   }
 
@@ -343,8 +345,9 @@ interface ProjectRow {
   created_at: string;
   models: string;
   providers: string;
+  scopes: string;
 }
 
 function projectOfRow(row: ProjectRow): Project {
-  return { id: row.id, tenantId: row.tenant_id, name: row.name, createdAt: row.created_at, models: JSON.parse(row.models) as string[], providers: JSON.parse(row.providers) as string[] };
+  return { id: row.id, tenantId: row.tenant_id, name: row.name, createdAt: row.created_at, models: JSON.parse(row.models) as string[], providers: JSON.parse(row.providers) as string[], scopes: JSON.parse(row.scopes) as string[] };
 }

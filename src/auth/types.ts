@@ -19,6 +19,8 @@ export interface Project {
   models: string[];
   /** Provider ids every key of the project is limited to (empty: no project-wide limit). */
   providers: string[];
+  /** Scopes (routes) every key of the project is limited to (empty: no project-wide limit). */
+  scopes: string[];
 }
 
 /** A stored key: everything except the secret, which is kept only as a SHA-256 hash. */
@@ -60,6 +62,7 @@ export interface Principal {
   /** The project's own allow-lists; a model or provider must pass both the key's and the project's. */
   projectModels: readonly string[];
   projectProviders: readonly string[];
+  projectScopes: readonly string[];
 }
 
 /** Why a presented key was refused; each maps to one error code. */
@@ -125,7 +128,7 @@ export interface KeyStore {
   /** By id, or by name within the tenant. */
   findProject(idOrName: string, tenantId?: string): Project | null;
   /** Sets a project's model and provider allow-lists (given fields only). */
-  setProjectAllowLists(projectId: string, lists: { models?: string[]; providers?: string[] }): Project;
+  setProjectAllowLists(projectId: string, lists: { models?: string[]; providers?: string[]; scopes?: string[] }): Project;
   createKey(input: CreateKeyInput): CreatedKey;
   listKeys(filter?: { tenantId?: string }): ApiKeyRecord[];
   getKey(id: string): ApiKeyRecord | null;

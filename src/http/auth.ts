@@ -55,5 +55,7 @@ export function authenticate(gateway: Gateway, request: IncomingMessage, routeNa
   }
   const scope = routeScopes[routeName] ?? 'inference';
   if (!verified.principal.scopes.includes(scope)) throw new BulwarkError('BULWARK_FORBIDDEN_SCOPE', `This API key lacks the "${scope}" scope needed here.`, { details: { keyId: verified.principal.keyId } });
+  const projectScopes = verified.principal.projectScopes;
+  if (projectScopes.length > 0 && !projectScopes.includes(scope)) throw new BulwarkError('BULWARK_FORBIDDEN_SCOPE', `This API key's project does not allow the "${scope}" scope needed here.`, { details: { keyId: verified.principal.keyId } });
   return verified.principal;
 }

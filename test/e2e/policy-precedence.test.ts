@@ -75,6 +75,11 @@ describe('policy precedence end to end', () => {
     assert.equal((await chat(keys['alpha-batch']!, 'hello')).object, 'chat.completion', 'other projects are not limited');
     keyStore.setProjectAllowLists(project.id, { models: ['gpt-*'], providers: ['backup-openai'] });
     await assert.rejects(chat(keys['alpha-web']!, 'hello'), (error: unknown) => error instanceof OpenAI.PermissionDeniedError && /This project may not use provider\(s\) primary-openai/.test(error.message));
+    keyStore.setProjectAllowLists(project.id, { models: [], providers: [], scopes: ['scan'] });
+    await assert.rejects(chat(keys['alpha-web']!, 'hello'), (error: unknown) => error instanceof OpenAI.PermissionDeniedError && /project does not allow the "inference" scope/.test(error.message));
+    assert.throws(() => keyStore.setProjectAllowLists(project.id, { scopes: ['everything'] }), /scopes: expected any of inference, scan, admin/);
+    keyStore.setProjectAllowLists(project.id, { scopes: [] });
+    assert.equal((await chat(keys['alpha-web']!, 'hello')).object, 'chat.completion');
   });
 
   it('refuses a document that does not compile, naming the field', async () => {

@@ -36,9 +36,10 @@ export function registerAccessCommands(program: Command, context: { io: CliIo; d
     .requiredOption('--tenant <tenant>', 'tenant id or name')
     .option('--models <globs>', 'comma-separated model globs every key of the project is limited to ("" clears)')
     .option('--providers <ids>', 'comma-separated provider ids every key of the project is limited to ("" clears)')
+    .option('--scopes <scopes>', 'comma-separated scopes (inference, scan) every key of the project is limited to ("" clears)')
     .option('--json', 'print JSON')
-    .description("set a project's model and provider allow-lists (a key needs both its own and its project's)")
-    .action((project: string, options: { tenant: string; models?: string; providers?: string; json?: boolean }) => done(projectsSetCommand(project, { ...base(options), tenant: options.tenant, ...(options.models === undefined ? {} : { models: options.models }), ...(options.providers === undefined ? {} : { providers: options.providers }) }, io)));
+    .description("set a project's model, provider and scope allow-lists (a key needs both its own and its project's)")
+    .action((project: string, options: { tenant: string; models?: string; providers?: string; scopes?: string; json?: boolean }) => done(projectsSetCommand(project, { ...base(options), tenant: options.tenant, ...(options.models === undefined ? {} : { models: options.models }), ...(options.providers === undefined ? {} : { providers: options.providers }), ...(options.scopes === undefined ? {} : { scopes: options.scopes }) }, io)));
   projects.command('list').option('--tenant <tenant>', 'only this tenant (id or name)').option('--json', 'print JSON').description('list projects').action((options: { tenant?: string; json?: boolean }) => done(projectsListCommand(base(options), io)));
 
   const keys = program.command('keys').description('manage API keys; a key is shown once, only its hash is stored');

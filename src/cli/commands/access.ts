@@ -59,10 +59,10 @@ export function projectsCreateCommand(name: string, options: AccessCommandOption
   return exitCodes.ok;
 }
 
-/** `bulwark projects set P --tenant T [--models GLOBS] [--providers IDS]`: the project's allow-lists (comma-separated; an empty string clears one). */
-export function projectsSetCommand(project: string, options: AccessCommandOptions & { tenant: string; models?: string; providers?: string }, io: CliIo): number {
-  if (options.models === undefined && options.providers === undefined) {
-    io.stderr('bulwark projects set: give --models and/or --providers (comma-separated; "" clears)\n');
+/** `bulwark projects set P --tenant T [--models GLOBS] [--providers IDS] [--scopes S]`: the project's allow-lists (comma-separated; an empty string clears one). */
+export function projectsSetCommand(project: string, options: AccessCommandOptions & { tenant: string; models?: string; providers?: string; scopes?: string }, io: CliIo): number {
+  if (options.models === undefined && options.providers === undefined && options.scopes === undefined) {
+    io.stderr('bulwark projects set: give --models, --providers and/or --scopes (comma-separated; "" clears)\n');
     return exitCodes.usage;
   }
   const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter((item) => item !== ''));
@@ -70,9 +70,10 @@ export function projectsSetCommand(project: string, options: AccessCommandOption
     const found = projectOf(store, tenantOf(store, options.tenant), project);
     const models = list(options.models);
     const providers = list(options.providers);
-    return store.setProjectAllowLists(found.id, { ...(models ? { models } : {}), ...(providers ? { providers } : {}) });
+    const scopes = list(options.scopes);
+    return store.setProjectAllowLists(found.id, { ...(models ? { models } : {}), ...(providers ? { providers } : {}), ...(scopes ? { scopes } : {}) });
   });
-  io.stdout(options.json ? `${JSON.stringify(updated)}\n` : `project ${updated.name}: models ${updated.models.join(',') || 'any'}; providers ${updated.providers.join(',') || 'any'}\n`);
+  io.stdout(options.json ? `${JSON.stringify(updated)}\n` : `project ${updated.name}: models ${updated.models.join(',') || 'any'}; providers ${updated.providers.join(',') || 'any'}; scopes ${updated.scopes.join(',') || 'any'}\n`);
   return exitCodes.ok;
 }
 
