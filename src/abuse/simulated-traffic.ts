@@ -1,18 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { seededRandom } from '../text/seeded-random.ts';
 
 /** Seeded traffic for the detector's tests: an extraction campaign and busy legitimate keys. */
 
-/** mulberry32: a small seeded PRNG so runs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const vocabulary = 'apple river window mountain friendship library candle thunder garden bicycle ocean whisper harvest lantern meadow castle pencil journey mirror forest blanket rocket island violin shadow bridge compass feather glacier honey jacket kettle ladder marble needle orchard pillow quilt saddle tunnel umbrella valley wagon yarn zebra anchor basket cactus dolphin engine falcon'.split(' ');
 const languages = ['French', 'German', 'Spanish', 'Italian', 'Portuguese', 'Dutch', 'Swedish', 'Polish', 'Turkish', 'Greek', 'Finnish', 'Czech'];

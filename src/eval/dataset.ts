@@ -15,9 +15,8 @@ export class EvalDataError extends Error {
   override readonly name = 'EvalDataError';
 }
 
-/** Parses JSONL text; `where` names the file in errors. */
-export function parseRows(text: string, where: string): EvalRow[] {
-  const rows: EvalRow[] = [];
+/** Each non-blank line of JSONL text parsed, with `file:line` for errors; a line that is not JSON is an EvalDataError. */
+export function* jsonLines(text: string, where: string): Generator<{ value: unknown; at: string }> {
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.trim();
@@ -29,6 +28,14 @@ export function parseRows(text: string, where: string): EvalRow[] {
     } catch (error) {
       throw new EvalDataError(`${at}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
+    yield { value, at };
+  }
+}
+
+/** Parses JSONL text; `where` names the file in errors. */
+export function parseRows(text: string, where: string): EvalRow[] {
+  const rows: EvalRow[] = [];
+  for (const { value, at } of jsonLines(text, where)) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EvalDataError(`${at}: expected a JSON object`);
     const row = value as Record<string, unknown>;
     if (typeof row.text !== 'string') throw new EvalDataError(`${at}: field "text": expected a string, got ${describe(row.text)}`);

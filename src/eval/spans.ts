@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { EvalDataError } from './dataset.ts';
+import { EvalDataError, jsonLines } from './dataset.ts';
 
 export interface Span {
   start: number;
@@ -44,17 +44,7 @@ export function selectSplit<T extends { text: string }>(rows: readonly T[], spli
 /** Parses span JSONL, naming the line and field of a bad row. */
 export function parseSpanRows(text: string, where: string): SpanRow[] {
   const rows: SpanRow[] = [];
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!.trim();
-    if (line === '') continue;
-    const at = `${where}:${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new EvalDataError(`${at}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-    }
+  for (const { value, at } of jsonLines(text, where)) {
     const row = value as Record<string, unknown>;
     if (typeof row !== 'object' || row === null || typeof row.text !== 'string') throw new EvalDataError(`${at}: field "text": expected a string`);
     if (!Array.isArray(row.spans)) throw new EvalDataError(`${at}: field "spans": expected an array of {start, end, type}`);

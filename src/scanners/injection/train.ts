@@ -5,6 +5,10 @@
  */
 import { featurize, type SparseVector } from './features.ts';
 import { sigmoid } from './model.ts';
+import { seededRandom } from '../../text/seeded-random.ts';
+
+/** The seeded PRNG of training shuffles (mulberry32). */
+export const rng = seededRandom;
 
 export interface Example {
   vector: SparseVector;
@@ -20,17 +24,6 @@ export interface TrainOptions {
   seed: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, so shuffles (and therefore weights) are reproducible. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = items.slice();
