@@ -16,24 +16,32 @@ const body = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', con
 const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
 const upstreamPort = 19_000 + Math.floor(Math.random() * 500);
 const gatewayPort = upstreamPort + 1000;
+const barePort = upstreamPort + 2000;
 const upstream = await start(['--import', 'tsx', 'test/fixtures/upstream-cli.ts', '--port', String(upstreamPort)], {}, `http://127.0.0.1:${upstreamPort}/v1/models`);
 const configFile = args.get('config');
 const gateway = await start(['bin/bulwark.js', 'serve', '--port', String(gatewayPort), ...(configFile ? ['--config', configFile] : [])], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, `http://127.0.0.1:${gatewayPort}/healthz`);
+
+// The floor: the same hop through a pass-through proxy that does nothing else (bench/bare-proxy.ts).
+const bare = await start(['--import', 'tsx', 'bench/bare-proxy.ts', `--port=${barePort}`, `--upstream=http://127.0.0.1:${upstreamPort}`], {}, `http://127.0.0.1:${barePort}/v1/models`);
 
 const run = (port: number): Promise<LoadResult> => runFixedRate({ origin: `http://127.0.0.1:${port}`, path: '/v1/chat/completions', body, rate, seconds, connections: 64 });
 try {
   await run(upstreamPort);
   await run(gatewayPort); // warm-up: JIT, connection pools
+  await run(barePort);
   const direct: number[] = [];
   const proxied: number[] = [];
+  const floor: number[] = [];
   let errors = 0;
   let achieved = 0;
   for (let round = 0; round < rounds; round += 1) {
     const a = await run(upstreamPort);
     const b = await run(gatewayPort);
+    const c = await run(barePort);
     direct.push(...a.latencies);
     proxied.push(...b.latencies);
-    errors += a.errors + b.errors;
+    floor.push(...c.latencies);
+    errors += a.errors + b.errors + c.errors;
     achieved += (b.latencies.length / b.durationMs) * 1000;
   }
   const summary = {
@@ -41,11 +49,13 @@ try {
     promptBytes: Buffer.byteLength(prompt),
     targetRate: rate,
     gatewayRequestsPerSecond: Math.round(achieved / rounds),
-    samples: { direct: direct.length, gateway: proxied.length },
+    samples: { direct: direct.length, gateway: proxied.length, bareProxy: floor.length },
     errors,
     directMs: { p50: quantile(direct, 0.5), p99: quantile(direct, 0.99) },
     gatewayMs: { p50: quantile(proxied, 0.5), p99: quantile(proxied, 0.99) },
+    bareProxyMs: { p50: quantile(floor, 0.5), p99: quantile(floor, 0.99) },
     addedMs: { p50: quantile(proxied, 0.5) - quantile(direct, 0.5), p99: quantile(proxied, 0.99) - quantile(direct, 0.99) },
+    bareProxyAddedMs: { p50: quantile(floor, 0.5) - quantile(direct, 0.5), p99: quantile(floor, 0.99) - quantile(direct, 0.99) },
     goal: { addedP50Ms: 1, addedP99Ms: 3 },
   };
   const f = (value: number): string => value.toFixed(3);
@@ -53,10 +63,13 @@ try {
   console.log(`  gateway throughput   ${summary.gatewayRequestsPerSecond} req/s (errors ${errors})`);
   console.log(`  direct   p50 ${f(summary.directMs.p50)} ms  p99 ${f(summary.directMs.p99)} ms`);
   console.log(`  gateway  p50 ${f(summary.gatewayMs.p50)} ms  p99 ${f(summary.gatewayMs.p99)} ms`);
+  console.log(`  bare     p50 ${f(summary.bareProxyMs.p50)} ms  p99 ${f(summary.bareProxyMs.p99)} ms   (pass-through node:http + undici proxy, no scanning)`);
   console.log(`  added    p50 ${f(summary.addedMs.p50)} ms  p99 ${f(summary.addedMs.p99)} ms   (goal <= 1 ms / <= 3 ms)`);
+  console.log(`  floor    p50 ${f(summary.bareProxyAddedMs.p50)} ms  p99 ${f(summary.bareProxyAddedMs.p99)} ms   (what the bare proxy hop adds)`);
   console.log(JSON.stringify(summary));
 } finally {
   gateway.kill('SIGTERM');
+  bare.kill('SIGTERM');
   upstream.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 300));
   rmSync(dataDir, { recursive: true, force: true });

@@ -39,23 +39,43 @@ export function rot13(s: string): string {
 function wordHash(s: string, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (s.charCodeAt(i) | 0x20), 0x01000193);
-  return h & 0x3fffffff; // keeps the key a small integer, which Map handles fastest
+  return h & 0x3fffffff; // a non-negative small integer: hash + 1 stays inside Int32
 }
 
 /**
  * Word hash -> score: +1 when the word is rot13 of a common word (and not common itself), -1 when it
  * is plain common English, 0 when it is both. Hash collisions with other words are possible but only
- * nudge a heuristic, so the scan skips the string comparison.
+ * nudge a heuristic, so the scan skips the string comparison. An open-addressing table of typed
+ * arrays: no allocation and no hashing of the key a second time on the per-word path.
  */
-const SCORES: ReadonlyMap<number, number> = (() => {
-  const scores = new Map<number, number>();
+const TABLE_SIZE = 2048; // power of two, over twice the ~500 entries
+const tableKeys = new Int32Array(TABLE_SIZE); // hash + 1; 0 = empty slot
+const tableScores = new Int8Array(TABLE_SIZE);
+
+function slotOf(hash: number): number {
+  let slot = hash & (TABLE_SIZE - 1);
+  while (tableKeys[slot] !== 0 && tableKeys[slot] !== hash + 1) slot = (slot + 1) & (TABLE_SIZE - 1);
+  return slot;
+}
+
+function scoreOf(hash: number): number {
+  const slot = slotOf(hash);
+  return tableKeys[slot] === 0 ? 0 : tableScores[slot]!;
+}
+
+(() => {
   const plain = new Set(COMMON_WORDS);
+  const put = (word: string, score: number): void => {
+    const hash = wordHash(word, 0, word.length);
+    const slot = slotOf(hash);
+    tableKeys[slot] = hash + 1;
+    tableScores[slot] = score;
+  };
   for (const word of COMMON_WORDS) {
     const encoded = rot13(word);
-    scores.set(wordHash(word, 0, word.length), plain.has(encoded) ? 0 : -1);
-    if (!plain.has(encoded)) scores.set(wordHash(encoded, 0, encoded.length), 1);
+    put(word, plain.has(encoded) ? 0 : -1);
+    if (!plain.has(encoded)) put(encoded, 1);
   }
-  return scores;
 })();
 
 const MAX_WORD = 24;
@@ -96,7 +116,8 @@ export function scanRot13(s: string, limit: number): DecodedRun[] {
       const end = Math.min(runEnd, runStart + MAX_DECODED_BYTES);
       out.push({ encoding: 'rot13', start: runStart, end, text: rot13(s.slice(runStart, end)) });
     }
-    distinct.clear();
+    // Set.clear() allocates a fresh table in V8; plain English closes an empty stretch at every word.
+    if (distinct.size > 0) distinct.clear();
     distinctLetters = 0;
     plusCount = 0;
     words = 0;
@@ -119,7 +140,7 @@ export function scanRot13(s: string, limit: number): DecodedRun[] {
     const length = i - start;
     // Single letters and very long words are neutral.
     const hash = length >= 2 && length <= MAX_WORD ? wordHash(s, start, i) : -1;
-    const score = hash >= 0 ? (SCORES.get(hash) ?? 0) : 0;
+    const score = hash >= 0 ? scoreOf(hash) : 0;
     if (score < 0) {
       close();
     } else if (score > 0) {

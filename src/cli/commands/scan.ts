@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { resolveDataDir } from '../../main.ts';
 import { createGateway } from '../../proxy/gateway.ts';
 import { scanText, type ScanAnswer } from '../../proxy/scan.ts';
-import { createSqliteEventStore } from '../../store/sqlite-event-store.ts';
+import { openEventStore } from '../../store/open.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { configFor } from '../load-config.ts';
 import { exitCodes, type CliIo } from '../io.ts';
@@ -22,7 +21,8 @@ export async function scanCommand(text: string, options: ScanOptions, io: CliIo)
   const logger = createLogger({ level: 'warn', destination: { write: (line: string) => io.stderr(line) } });
   const dataDir = resolveDataDir(options.dataDir, io.env);
   mkdirSync(dataDir, { recursive: true });
-  const store = createSqliteEventStore({ path: join(dataDir, 'events.db'), logger });
+  // The configured store (SQLite in the data directory, or PostgreSQL), as `serve` uses: a CLI scan is audited too.
+  const store = await openEventStore({ config, dataDir, logger, env: io.env });
   const gateway = createGateway({ config, logger, store, dataDir, env: io.env });
   try {
     const answer = await scanText(gateway, options.output ? { output: input } : { input }, { requestId: `cli_${process.pid}_${Date.now()}`, route: 'cli.scan' });
