@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { selectSplit, readSpanRows, type SpanRow } from '../src/eval/spans.ts';
-import { bucketOf, FEATURES_PER_TOKEN, LABEL_COUNT, MODEL_PATH, prepareTokens, skippable, storedFromWeights, TAGGER_LABELS, tokenFeatures } from '../src/scanners/pii/tagger.ts';
+import { bucketOf, FEATURES_PER_TOKEN, LABEL_COUNT, MODEL_PATH, prepareTokens, skippable, storedFromWeights, TAGGER_LABELS, tokenContext, tokenFeatures } from '../src/scanners/pii/tagger.ts';
 import { Tokens, tokenize } from '../src/scanners/pii/tokens.ts';
 
 const args = process.argv.slice(2);
@@ -94,7 +94,7 @@ for (let epoch = 0; epoch < EPOCHS; epoch++) {
   let seen = 0;
   for (const k of order) {
     const { tokens, gold } = examples[k]!;
-    const ctx = { word: new Int32Array(tokens.count), gaz: new Int32Array(tokens.count) };
+    const ctx = tokenContext(tokens.count);
     prepareTokens(tokens, useWord, ctx);
     let prev = 0;
     let prev2 = 0;

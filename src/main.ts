@@ -6,6 +6,7 @@ import { createGatewayServer } from './http/server.ts';
 import { createAccessControl, type AccessControl } from './proxy/access-control.ts';
 import { createGateway, type Gateway } from './proxy/gateway.ts';
 import { openEventStore } from './store/open.ts';
+import { startRetentionJob } from './store/retention.ts';
 import { openReviewRuntime, type ReviewRuntime } from './review/runtime.ts';
 import { createLogger } from './telemetry/logger.ts';
 
@@ -52,6 +53,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await store.close();
     throw error;
   }
+  // Content retention and crypto-shredding (src/store/retention.ts), when any tenant has a retention.
+  const storage = config.storage;
+  const stopRetention =
+    storage.retention.days !== null || Object.values(storage.tenants).some((t) => t.retentionDays !== undefined && t.retentionDays !== null)
+      ? startRetentionJob({ storage: store.contentStorage, store, config: storage, policy: config.policy.name, actor: 'gateway retention job', logger, intervalMs: storage.retention.intervalMs })
+      : () => {};
   const server = createGatewayServer(gateway);
   const host = options.host ?? config.server.host;
   const { port } = await server.listen(options.port ?? config.server.port, host);
@@ -63,6 +70,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     gateway,
     close(graceMs = config.server.shutdownGraceMs) {
       closing ??= (async () => {
+        stopRetention();
         await server.shutdown(graceMs);
         await gateway.close();
       })();

@@ -26,6 +26,7 @@ const forbidden: Record<string, string[]> = {
   reports: ['http', 'proxy', 'cli', 'scanners', 'providers', 'wire'],
   telemetry: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'auth', 'abuse', 'wire', 'alerts'],
   alerts: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'auth', 'limits', 'abuse', 'wire', 'telemetry'],
+  rules: ['http', 'proxy', 'cli', 'policy', 'providers', 'store'],
 };
 
 function files(dir: string): string[] {

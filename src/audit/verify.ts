@@ -1,14 +1,19 @@
 import { verify as verifySignature } from 'node:crypto';
-import { chainHash, checkpointBytes, GENESIS_HASH } from './chain-format.mjs';
-import type { ChainedValue } from './chain-format.mjs';
+import { checkpointBytes, GENESIS_HASH, recordIntact } from './chain-format.mjs';
+import type { ChainedValue, ChainFormatVersion } from './chain-format.mjs';
 import type { AuditVerifyKey } from './signing-key.ts';
+import { defaultWorkers, RangeWorkerPool, verifyPartitionInParallel } from './parallel-verify.ts';
 
-/** One chained record as stored: its position, links and the values the hash covers (CHAINED_FIELDS order). */
+/** One chained record as stored: its position, links and the values the hash covers (its format's field order). */
 export interface ChainRecord {
   seq: number;
   prevHash: string;
   hash: string;
+  /** Byte format (chain-format.mjs); absent means 1. */
+  format?: ChainFormatVersion;
   values: ChainedValue[];
+  /** v2 only: the stored content, checked against content_digest when present (null: cleared by retention). */
+  content?: string | null;
 }
 
 /** A signed statement that `partition` had head `hash` at `seq`. */
@@ -36,6 +41,18 @@ export interface ChainSource {
   records(partition: string, range: SeqRange): AsyncIterable<ChainRecord[]>;
   /** Checkpoints of one partition in seq order. */
   checkpoints(partition: string, range: SeqRange): Promise<ChainCheckpoint[]>;
+  /** Optional: lets verifyChain check seq ranges on worker threads (src/audit/parallel-verify.ts). */
+  parallel?: ParallelChainSource;
+}
+
+/** What a worker thread needs to read and verify a seq range of a store on its own connection. */
+export interface ParallelChainSource {
+  /** The worker module (plain JavaScript, runs without tsx); it implements the protocol of parallel-verify.ts. */
+  workerUrl: URL;
+  /** Passed to the worker as workerData (connection details, the page query). */
+  workerData: Record<string, unknown>;
+  /** Lowest and highest seq stored in a partition (null when it has no records). */
+  bounds(partition: string): Promise<{ min: number; max: number } | null>;
 }
 
 export type ProblemKind = 'edited' | 'missing' | 'reordered' | 'bad-checkpoint';
@@ -58,6 +75,10 @@ export interface VerifyResult {
   checkpoints: number;
   /** False when no verification key was available: checkpoint hashes were compared, signatures were not. */
   signaturesChecked: boolean;
+  /** v2 records whose content is gone (cleared by retention) while their digest is chained. */
+  contentCleared?: number;
+  /** Threads that verified in parallel, the calling thread included (0: the calling thread alone, sequentially). */
+  workers?: number;
   elapsedMs: number;
   recordsPerSecond: number;
 }
@@ -65,6 +86,10 @@ export interface VerifyResult {
 export interface VerifyOptions extends SeqRange {
   /** Only this partition (default: all). */
   partition?: string;
+  /** Threads verifying a large partition in parallel, the calling thread included, for sources that support it (default: one per CPU, at most 4; 0 or 1: the calling thread alone). */
+  workers?: number;
+  /** Partitions with fewer records than this are verified on the calling thread (default 20 000). */
+  minParallelRecords?: number;
   /** Checks checkpoint signatures; null skips them (reported as `signaturesChecked: false`). */
   verifyKey: AuditVerifyKey | null;
 }
@@ -85,11 +110,26 @@ export async function verifyChain(source: ChainSource, options: VerifyOptions): 
   const problems: ChainProblem[] = [];
   let records = 0;
   let checkpoints = 0;
-  for (const partition of partitions) {
-    const outcome = await verifyPartition(source, partition, options);
-    records += outcome.records;
-    checkpoints += outcome.checkpoints;
-    if (outcome.problem) problems.push(outcome.problem);
+  let contentCleared = 0;
+  const workers = source.parallel === undefined ? 0 : Math.max(0, Math.floor(options.workers ?? defaultWorkers()));
+  // Workers start only when a partition is big enough for them (parallel-verify.ts).
+  let pool: RangeWorkerPool | null = null;
+  try {
+    for (const partition of partitions) {
+      const parallel = source.parallel;
+      let outcome: PartitionOutcome;
+      if (parallel !== undefined && workers > 1) {
+        outcome = await verifyPartitionInParallel(source, parallel, { get: () => (pool ??= new RangeWorkerPool(parallel, workers - 1, options.verifyKey)) }, workers, partition, options);
+      } else {
+        outcome = await verifyPartition(source, partition, options);
+      }
+      records += outcome.records;
+      checkpoints += outcome.checkpoints;
+      contentCleared += outcome.contentCleared;
+      if (outcome.problem) problems.push(outcome.problem);
+    }
+  } finally {
+    await (pool as RangeWorkerPool | null)?.close();
   }
   const elapsedMs = performance.now() - started;
   return {
@@ -99,18 +139,21 @@ export async function verifyChain(source: ChainSource, options: VerifyOptions): 
     records,
     checkpoints,
     signaturesChecked: options.verifyKey !== null,
+    contentCleared,
+    workers: pool === null ? 0 : workers,
     elapsedMs,
     recordsPerSecond: elapsedMs > 0 ? Math.round((records * 1000) / elapsedMs) : 0,
   };
 }
 
-interface PartitionOutcome {
+export interface PartitionOutcome {
   records: number;
   checkpoints: number;
+  contentCleared: number;
   problem: ChainProblem | null;
 }
 
-function checkpointProblem(cp: ChainCheckpoint, key: AuditVerifyKey | null): string | null {
+export function checkpointProblem(cp: ChainCheckpoint, key: AuditVerifyKey | null): string | null {
   if (key === null) return null;
   if (cp.keyId !== key.keyId) return `checkpoint at seq ${cp.seq} is signed by key ${cp.keyId}, not the configured key ${key.keyId}`;
   let valid = false;
@@ -122,7 +165,8 @@ function checkpointProblem(cp: ChainCheckpoint, key: AuditVerifyKey | null): str
   return valid ? null : `checkpoint at seq ${cp.seq} has an invalid signature`;
 }
 
-async function verifyPartition(source: ChainSource, partition: string, options: VerifyOptions): Promise<PartitionOutcome> {
+/** Verifies one partition sequentially on this thread (exact first problem); parallel-verify.ts falls back to it. */
+export async function verifyPartition(source: ChainSource, partition: string, options: VerifyOptions): Promise<PartitionOutcome> {
   const range: SeqRange = { ...(options.from !== undefined ? { from: options.from } : {}), ...(options.to !== undefined ? { to: options.to } : {}) };
   const cps = await source.checkpoints(partition, range);
   let cpIndex = 0;
@@ -148,18 +192,15 @@ async function verifyPartition(source: ChainSource, partition: string, options: 
   let expectedPrev: string | null = from <= 1 ? GENESIS_HASH : null;
   const recent: string[] = [];
   let checked = 0;
-  const fail = (position: number, kind: ProblemKind, detail: string): PartitionOutcome => ({ records: checked, checkpoints: cpIndex, problem: { partition, position, kind, detail } });
+  let contentCleared = 0;
+  const fail = (position: number, kind: ProblemKind, detail: string): PartitionOutcome => ({ records: checked, checkpoints: cpIndex, contentCleared, problem: { partition, position, kind, detail } });
   try {
     while (await ensure(1)) {
       const r = buf[i]!;
       checked++;
-      let selfOk: boolean;
-      try {
-        selfOk = chainHash(partition, r.seq, r.prevHash, r.values) === r.hash;
-      } catch {
-        // A value of a type the format cannot hold (a blob written into the table): not what was chained.
-        selfOk = false;
-      }
+      // False also for a value of a type the format cannot hold (a blob written into the table).
+      const intact = recordIntact(partition, r);
+      const selfOk = intact === true;
       const linkOk = expectedPrev === null || r.prevHash === expectedPrev;
       if (!(selfOk && linkOk && r.seq === expectedSeq)) {
         await ensure(LOOKAHEAD + 1);
@@ -169,6 +210,7 @@ async function verifyPartition(source: ChainSource, partition: string, options: 
         }
         if (r.seq > expectedSeq) return fail(expectedSeq, 'missing', `seq jumps from ${expectedSeq - 1} to ${r.seq}`);
         if (!linkOk && !recent.includes(r.prevHash)) return fail(expectedSeq, 'missing', `prev_hash of seq ${r.seq} names no record present: the record before it is gone`);
+        if (intact === 'content') return fail(expectedSeq, 'edited', `stored content of seq ${r.seq} does not match its chained content_digest`);
         if (!selfOk) return fail(expectedSeq, 'edited', `hash of seq ${r.seq} does not match its content`);
         return fail(expectedSeq, 'reordered', `seq ${r.seq} links to an earlier record than seq ${r.seq - 1}`);
       }
@@ -178,6 +220,7 @@ async function verifyPartition(source: ChainSource, partition: string, options: 
         if (bad !== null) return fail(cp.seq, 'bad-checkpoint', bad);
         cpIndex++;
       }
+      if (r.format === 2 && (r.content === null || r.content === undefined) && r.values[r.values.length - 1] !== null) contentCleared++;
       expectedPrev = r.hash;
       expectedSeq = r.seq + 1;
       recent.push(r.hash);
@@ -194,7 +237,7 @@ async function verifyPartition(source: ChainSource, partition: string, options: 
     if (bad !== null) return fail(cp.seq, 'bad-checkpoint', bad);
     return fail(expectedSeq, 'missing', `a checkpoint vouches for seq ${cp.seq} but the records end at seq ${expectedSeq - 1}`);
   }
-  return { records: checked, checkpoints: cpIndex, problem: null };
+  return { records: checked, checkpoints: cpIndex, contentCleared, problem: null };
 }
 
 /** A source over records held in memory (golden vectors, tests). */

@@ -3,11 +3,13 @@ import { ConfigError } from '../config/load.ts';
 import { registerAccessCommands } from './commands/access-commands.ts';
 import { registerAdminTokenCommands } from './commands/admin-tokens.ts';
 import { auditVerifyCommand, type AuditVerifyOptions } from './commands/audit.ts';
+import { registerAuditRetention } from './commands/audit-retention.ts';
 import { registerAuditExport } from './commands/audit-export.ts';
 import { configCheckCommand, configSchemaCommand } from './commands/config.ts';
 import { evalCommand, type EvalOptions } from './commands/eval.ts';
 import { registerReviewCommands } from './commands/review.ts';
 import { reportCommand, type ReportOptions } from './commands/report.ts';
+import { registerRulesCommands } from './commands/rules.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
 import { exitCodes, processIo, type CliIo } from './io.ts';
@@ -61,6 +63,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
   registerAccessCommands(program, { io, dataDir, done: (result) => (code = result) });
   registerAdminTokenCommands(program, { io, dataDir, done: (result) => (code = result) });
   registerReviewCommands(program, { io, dataDir, done: (result) => (code = result) });
+  registerRulesCommands(program, { io, dataDir, done: (result) => (code = result) });
   program
     .command('report')
     .description('write a compliance report for a period: controls in force, what fired, review outcomes, audit chain check')
@@ -82,12 +85,14 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .option('--from <seq>', 'first seq to check (default 1)')
     .option('--to <seq>', 'last seq to check (default: the head)')
     .option('--partition <name>', 'only this partition (tenant; default: all)')
+    .option('--workers <n>', 'worker threads checking seq ranges in parallel (default: up to 4 by CPUs; 0: one thread)')
     .option('--json', 'print exactly one JSON object')
     .option('-c, --config <file>', 'YAML config file (default: $BULWARK_CONFIG, else environment defaults)')
     .action(async (options: AuditVerifyOptions) => {
       code = await auditVerifyCommand({ ...options, ...optional('dataDir', dataDir()) }, io);
     });
   registerAuditExport(audit, { io, dataDir, done: (result) => (code = result) });
+  registerAuditRetention(audit, { io, dataDir, done: (result) => (code = result) });
 
   const config = program.command('config').description('work with configuration files');
   config

@@ -7,6 +7,7 @@ import { Review } from '../review/config.ts';
 import { AlertRule, Alerting } from '../alerts/config.ts';
 import { Metrics, Telemetry } from '../telemetry/config.ts';
 import { SecretRef } from './secret-ref.ts';
+import { RulesConfig } from '../rules/config.ts';
 
 /** Upstream wire dialects; most self-hosted servers speak openai-compatible. */
 export const ProviderType = z
@@ -67,14 +68,25 @@ export type Action = z.infer<typeof Action>;
 export const OriginName = z.enum(['system', 'user', 'assistant', 'tool', 'document']);
 export const PhaseName = z.enum(['request', 'response', 'response-stream']);
 
-export const ScannerInstance = z
+/** Scanners whose instances default to another action than block: detectors kept for reporting (refusals). */
+const DEFAULT_ACTIONS: Readonly<Record<string, Action>> = { 'quality/refusal': 'log' };
+
+/** Fills in a scanner's own default action before validation, when the instance names none. */
+function withDefaultAction(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const instance = raw as Record<string, unknown>;
+  const fallback = typeof instance.scanner === 'string' ? DEFAULT_ACTIONS[instance.scanner] : undefined;
+  return fallback !== undefined && instance.action === undefined ? { ...instance, action: fallback } : raw;
+}
+
+const ScannerInstanceFields = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected lowercase letters, digits, ., - or _').describe('Unique instance id; findings and events name it.'),
     scanner: z.string().describe('Scanner definition id, e.g. text/term-list.'),
     enabled: z.boolean().default(true),
     phases: z.array(PhaseName).min(1).default(['request']).describe('Phases this instance runs in.'),
     origins: z.array(OriginName).optional().describe('Segment origins scanned (default: all).'),
-    action: Action.default('block'),
+    action: Action.default('block').describe('What the policy does with a finding at or above the threshold (block: refuse; redact: replace matched spans; flag: allow and mark for review; log: record only). Default block; `quality/refusal` instances default to log.'),
     originActions: z.partialRecord(OriginName, Action).default({}).describe('Per-origin action overrides, e.g. {document: flag}.'),
     ruleActions: z
       .record(z.string().regex(/^[A-Za-z0-9_./*-]+$/, 'expected a rule id or a glob such as pii/* '), Action)
@@ -91,6 +103,7 @@ export const ScannerInstance = z
     config: z.record(z.string(), z.unknown()).default({}).describe('Scanner-specific settings, validated by the scanner schema.'),
   })
   .strict();
+export const ScannerInstance = z.preprocess(withDefaultAction, ScannerInstanceFields);
 export type ScannerInstance = z.infer<typeof ScannerInstance>;
 
 export const Canary = z
@@ -156,9 +169,29 @@ export const AuditStorage = z
   })
   .strict();
 
+export const ContentMode = z.enum(['none', 'redacted', 'full']);
+export type ContentMode = z.infer<typeof ContentMode>;
+
+export const ContentRetention = z
+  .object({
+    days: z.number().int().min(1).max(36_500).nullable().default(null).describe('Event content older than this many days is cleared and its data keys destroyed (crypto-shredding); the audit chain still verifies. null: kept forever.'),
+    keyPeriod: z.enum(['day', 'month']).default('day').describe('Each tenant gets a new content data key per UTC day or month; retention destroys whole periods, so a period ends up unreadable once it is entirely past the retention.'),
+    intervalMs: z.number().int().min(60_000).max(7 * 86_400_000).default(3_600_000).describe('How often the gateway runs the retention job (also `bulwark audit retention --apply`).'),
+  })
+  .strict();
+
+export const TenantStorage = z
+  .object({
+    content: ContentMode.optional().describe('This tenant\'s content mode (default: storage.content).'),
+    retentionDays: z.number().int().min(1).max(36_500).nullable().optional().describe('This tenant\'s content retention in days; null keeps forever (default: storage.retention.days).'),
+  })
+  .strict();
+
 export const Storage = z
   .object({
-    content: z.enum(['none', 'redacted']).default('redacted').describe('What request and response text events keep: nothing, or the text with every finding masked.'),
+    content: ContentMode.default('redacted').describe('What request and response text events keep: nothing, the text with every finding masked, or the original text sealed with AES-256-GCM under a per-tenant, per-period data key (full). The audit chain commits to it by digest.'),
+    tenants: z.record(z.string().min(1).max(200), TenantStorage).default({}).describe('Per-tenant content mode and retention, keyed by tenant id (ten_..., `bulwark tenants list`).'),
+    retention: ContentRetention.prefault({}).describe('Content retention and crypto-shredding (ADR 0008, update 2026-11-26).'),
     flushIntervalMs: z.number().int().min(1).max(10_000).default(50).describe('Event batch flush interval.'),
     kind: z.enum(['sqlite', 'postgres']).default('sqlite').describe('Event store: embedded SQLite in the data directory, or PostgreSQL (several gateways may share it).'),
     postgres: PostgresStorage.prefault({}).describe('Used when kind is postgres.'),
@@ -242,6 +275,7 @@ export const Config = z
     abuse: Abuse.prefault({}).describe('Per-key abuse and model-extraction detection (src/abuse/README.md).'),
     review: Review.prefault({}).describe('The review queue of flagged events, labels, and allow-list entries made from false positives (src/review/README.md).'),
     admin: AdminConfig.prefault({}).describe('The admin API (/admin/v1): roles, admin tokens and OIDC sign-in (src/http/routes/admin/README.md).'),
+    rules: RulesConfig.prefault({}).describe('Signed rule bundles: injection signatures and thresholds updated from an Ed25519-signed file without a release (src/rules/README.md).'),
     judge: Judge.optional().describe('LLM judge used by scanners that ask a model (ai/custom-judge, and the injection scanners with `judge.enabled`); absent: no judge.'),
     metrics: Metrics.prefault({}).describe('Prometheus metrics endpoint (docs/metrics.md).'),
     telemetry: Telemetry.prefault({}).describe('OpenTelemetry tracing over OTLP/HTTP (off unless `telemetry.otlp` is set).'),

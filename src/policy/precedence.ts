@@ -45,13 +45,29 @@ export function tightenInstance(above: ScannerInstance, below: ScannerInstance):
   };
 }
 
+/** Fields a lower level's instance leaves unset take the level above's value, not the schema default (an unset action is not "block"). */
+const INHERITED = ['action', 'threshold', 'onError', 'enabled', 'phases'] as const;
+
+function rawInstance(document: unknown, id: string): Record<string, unknown> | undefined {
+  const scanners = (document as { scanners?: unknown } | null)?.scanners;
+  if (!Array.isArray(scanners)) return undefined;
+  return scanners.find((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null && (entry as { id?: unknown }).id === id);
+}
+
+function inheritUnset(above: ScannerInstance, parsed: ScannerInstance, raw: Record<string, unknown> | undefined): ScannerInstance {
+  if (!raw) return parsed;
+  const inherited: Record<string, unknown> = { ...parsed };
+  for (const field of INHERITED) if (raw[field] === undefined) inherited[field] = above[field];
+  return inherited as ScannerInstance;
+}
+
 /** `base` with a lower level's policy document applied; throws a zod error naming the field when the document is invalid. */
 export function applyLevel(base: Policy, document: unknown, level: string): Policy {
   const overlay = Policy.parse(document);
   const byId = new Map(base.scanners.map((instance) => [instance.id, instance]));
   const scanners = base.scanners.map((instance) => {
     const lower = overlay.scanners.find((candidate) => candidate.id === instance.id);
-    return lower ? tightenInstance(instance, ScannerInstance.parse(lower)) : instance;
+    return lower ? tightenInstance(instance, ScannerInstance.parse(inheritUnset(instance, lower, rawInstance(document, instance.id)))) : instance;
   });
   for (const instance of overlay.scanners) if (!byId.has(instance.id)) scanners.push(instance);
   return {

@@ -53,6 +53,7 @@ export async function admit(gateway: Gateway, access: RequestAccess | undefined,
   if (!access || !principal) return;
   const { draft } = request;
   draft.tenant = principal.tenant;
+  draft.contentMode = gateway.config.storage.tenants[principal.tenant]?.content ?? gateway.config.storage.content;
   draft.project = principal.project;
   draft.keyId = principal.keyId;
   const refuse = (error: BulwarkError): never => {

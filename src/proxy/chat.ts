@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { BulwarkError } from '../errors/bulwark-error.ts';
 import { strongest } from '../policy/decide.ts';
 import { canaryStateKey } from '../scanners/canary/index.ts';
+import { rememberSystemPrompts } from '../scanners/system-prompt/index.ts';
 import type { WireFormat } from '../wire/types.ts';
 import { blockedError } from './blocked.ts';
 import { dialects, type Dialect } from './dialects.ts';
@@ -60,6 +61,8 @@ export async function handleChat(global: Gateway, call: ChatCall): Promise<void>
   // 1. Scan every segment of the request, whatever its origin; pseudonymised values go to the conversation's vault.
   const pseudonyms = beginPseudonyms(gateway, call.headers, call.tenant ?? 'default', state);
   const requestSegments = client.requestSegments(body);
+  // The client's own system text, for leak/system-prompt on the answer (before canary or spotlighting change it).
+  rememberSystemPrompts(state, requestSegments);
   const request = await guardRequest(gateway, { body, segments: requestSegments, draft, state });
   pseudonyms?.commit();
   const restorations = pseudonyms?.restorations ?? new Map<string, string>();

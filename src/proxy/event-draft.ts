@@ -3,6 +3,7 @@ import type { InstanceRun } from '../scanners/runner.ts';
 import type { Phase, ScanSegment } from '../scanners/types.ts';
 import type { Verdict } from '../policy/decide.ts';
 import type { FindingRecord, GatewayEvent, ScannerRecord } from '../store/types.ts';
+import type { ContentMode } from '../config/schema.ts';
 
 const maxStoredChars = 32_768;
 
@@ -15,7 +16,8 @@ export class EventDraft {
   readonly #time = new Date().toISOString();
   readonly #findings: FindingRecord[] = [];
   readonly #scanners: ScannerRecord[] = [];
-  readonly #content: { request?: string; response?: string } = {};
+  /** What each phase scanned, rendered at finish() per the content mode then in force (the tenant is known only after admission). */
+  readonly #content: { request?: StoredPhase; response?: StoredPhase } = {};
   model: string | null = null;
   provider: string | null = null;
   inputTokens: number | null = null;
@@ -35,7 +37,8 @@ export class EventDraft {
     readonly route: string,
     /** The effective policy's name; set again once the caller's tenant policy is known. */
     public policy: string,
-    readonly contentMode: 'none' | 'redacted',
+    /** The content mode (storage.content); admission sets the caller's tenant's (storage.tenants). */
+    public contentMode: ContentMode,
   ) {}
 
   /** Records one phase's scanner runs, verdict and (per the content mode) the scanned text. */
@@ -48,6 +51,7 @@ export class EventDraft {
         outcome: run.status === 'ok' ? (run.result?.outcome ?? 'pass') : run.status,
         score: run.result?.score ?? null,
         latencyMs: Math.round(run.latencyMs * 1000) / 1000,
+        ...(run.result?.rulesVersion !== undefined ? { rulesVersion: run.result.rulesVersion } : {}),
       });
     }
     for (const finding of verdict.findings) {
@@ -68,19 +72,28 @@ export class EventDraft {
         ...(finding.allowListed ? { allowListed: true } : {}),
       });
     }
-    if (this.contentMode === 'none' || phase === 'response-stream') return;
+    if (phase === 'response-stream') return;
     const key = phase === 'request' ? 'request' : 'response';
-    this.#content[key] = renderContent(segments, verdict);
+    this.#content[key] = { segments, verdict };
   }
 
   /** Stores streamed response text once the stream is over. */
   setStreamedContent(segments: readonly StoredSegment[], verdict: Verdict): void {
-    if (this.contentMode !== 'none') this.#content.response = renderContent(segments, verdict);
+    this.#content.response = { segments, verdict };
   }
 
   /** A finding that no scanner made (budget and abuse alerts). */
   addFinding(finding: FindingRecord): void {
     this.#findings.push(finding);
+  }
+
+  #renderContent(): GatewayEvent['content'] {
+    if (this.contentMode === 'none') return null;
+    const mask = this.contentMode !== 'full';
+    const content: { request?: string; response?: string } = {};
+    if (this.#content.request) content.request = renderContent(this.#content.request.segments, this.#content.request.verdict, mask);
+    if (this.#content.response) content.response = renderContent(this.#content.response.segments, this.#content.response.verdict, mask);
+    return content;
   }
 
   finish(decision: GatewayEvent['decision'], status: number): GatewayEvent {
@@ -102,7 +115,8 @@ export class EventDraft {
       upstreamLatencyMs: this.upstreamLatencyMs,
       totalLatencyMs: Math.round((performance.now() - this.#started) * 1000) / 1000,
       streamed: this.streamed,
-      content: this.contentMode === 'none' ? null : this.#content,
+      content: this.#renderContent(),
+      contentMode: this.contentMode,
       ...(this.error !== undefined ? { error: this.error } : {}),
       ...(this.tenant !== undefined ? { tenant: this.tenant } : {}),
       ...(this.project !== undefined ? { project: this.project } : {}),
@@ -111,11 +125,24 @@ export class EventDraft {
   }
 }
 
-/** Masks every span a scanner found (whatever the action), so stored content never keeps what was detected. */
-function renderContent(segments: readonly StoredSegment[], verdict: Verdict): string {
+interface StoredPhase {
+  segments: readonly StoredSegment[];
+  verdict: Verdict;
+}
+
+/**
+ * `redacted` masks every span a scanner found (whatever the action), so stored content never
+ * keeps what was detected; `full` keeps the original text, which the store seals (AES-256-GCM,
+ * per-tenant data key) before it is written or spooled.
+ */
+function renderContent(segments: readonly StoredSegment[], verdict: Verdict, mask: boolean): string {
   const parts: string[] = [];
   for (const segment of segments) {
     let text = segment.text;
+    if (!mask) {
+      parts.push(`${segment.origin}: ${text}`);
+      continue;
+    }
     const spans = verdict.findings.filter((finding) => finding.segmentId === segment.id).map((finding) => finding.span).sort((a, b) => b[0] - a[0]);
     let floor = Number.POSITIVE_INFINITY;
     for (const [start, end] of spans) {

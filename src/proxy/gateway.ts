@@ -18,6 +18,8 @@ import { AlertEngine, alertConfigProblems } from '../alerts/engine.ts';
 import { GatewayMetrics } from '../telemetry/metrics.ts';
 import { resolveSecretRef } from '../config/secret-ref.ts';
 import { createTracer, type Tracer } from '../telemetry/tracing.ts';
+import type { RulesSource } from '../rules/active-rules.ts';
+import { RulesRuntime } from '../rules/runtime.ts';
 
 /** Everything a request needs, built once at startup from a validated config. */
 export interface Gateway {
@@ -38,6 +40,8 @@ export interface Gateway {
   tracer?: Tracer | null;
   /** Alert rules and channels (null when none are configured). */
   alerts?: AlertEngine | null;
+  /** The active detection rules (built-in, or a verified signed bundle; hot-reloaded); shown by /readyz. */
+  rules?: RulesRuntime | null;
   resolveRoute(model: string): Route | null;
   /** Compiles another policy with this gateway's data directory and judge (tenant and project policies). */
   compile(config: Config): ScannerRunner;
@@ -62,13 +66,13 @@ export interface GatewayOptions {
  * Checks the policy's scanner settings; used by `config check` and at startup. Without `judge` (no
  * upstream: config check, eval) scanners that need the configured judge get one that always fails.
  */
-export function compilePolicy(config: Config, logger: Logger, dataDir: string, judge?: JudgeClient): ScannerRunner {
+export function compilePolicy(config: Config, logger: Logger, dataDir: string, judge?: JudgeClient, rules?: RulesSource): ScannerRunner {
   // Alert rules must name configured channels (checked here so `config check` reports it too).
   const alertProblems = alertConfigProblems(config.alerts, config.alerting);
   if (alertProblems.length > 0) throw new ConfigError('alerts', alertProblems);
   const instances = expandPacks(config.policy).scanners;
   const liveJudge = judge ?? (config.judge ? offlineJudge : undefined);
-  const { slots, problems } = buildScannerSlots(instances, scannerRegistry, { logger, dataDir, ...(liveJudge ? { judge: liveJudge } : {}) });
+  const { slots, problems } = buildScannerSlots(instances, scannerRegistry, { logger, dataDir, ...(liveJudge ? { judge: liveJudge } : {}), ...(rules ? { rules } : {}) });
   problems.push(...judgeProblems(config, instances));
   if (problems.length > 0) throw new ConfigError('policy', problems);
   for (const slot of slots) {
@@ -84,7 +88,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const resolveRoute = createModelRouter(config.routes);
   const judgeRoute = config.judge ? resolveRoute(config.judge.model) : null;
   const judge = config.judge && judgeRoute ? createJudgeClient({ config: config.judge, route: judgeRoute, upstream, logger: logger.child({ component: 'judge' }) }) : undefined;
-  const runner = compilePolicy(config, logger, options.dataDir, judge);
+  let rules: RulesRuntime;
+  try {
+    rules = new RulesRuntime({ config: config.rules, dataDir: options.dataDir, logger });
+  } catch (error) {
+    throw new ConfigError('rules', [{ path: 'rules', message: error instanceof Error ? error.message : String(error) }]);
+  }
+  const runner = compilePolicy(config, logger, options.dataDir, judge, rules);
   const pseudonymizer = createPseudonymizer(config, options.dataDir, options.env ?? process.env, logger);
   const env = options.env ?? process.env;
   const alerts = config.alerting.channels.length > 0 ? new AlertEngine({ rules: config.alerts, alerting: config.alerting, policy: config.policy.name, logger: logger.child({ component: 'alerts' }), env }) : null;
@@ -102,8 +112,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     tracer,
     alerts,
+    rules,
     resolveRoute,
-    compile: (other) => compilePolicy(other, logger, options.dataDir, judge),
+    compile: (other) => compilePolicy(other, logger, options.dataDir, judge, rules),
     record(event) {
       store.append(event);
       options.review?.consider(event);
@@ -118,6 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     },
     async close() {
+      rules.close();
       await upstream.close();
       pseudonymizer?.close();
       await options.access?.close();

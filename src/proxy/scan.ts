@@ -8,6 +8,7 @@ import { admit, type RequestAccess } from './admission.ts';
 import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { scanPhase } from './scan-phase.ts';
+import { rememberSystemPrompts } from '../scanners/system-prompt/index.ts';
 
 const originByRole: Record<string, Origin> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant', tool: 'tool', document: 'document' };
 
@@ -63,6 +64,8 @@ export async function scanText(gateway: Gateway, request: ScanRequest, meta: { r
     const role: Role = origin === 'document' ? 'user' : origin === 'system' ? 'system' : (message.role as Role);
     requestSegments.push({ id: `m${index}`, role, origin, text: message.content, path: ['messages', index, 'content'], turn: index });
   });
+  // System messages, so leak/system-prompt can compare `output` with them.
+  rememberSystemPrompts(state, requestSegments);
   const findings: ScanAnswer['findings'] = [];
   let decision: Decision = 'allow';
   const answer: Partial<ScanAnswer> = {};

@@ -81,6 +81,7 @@ async function verifyPartitions(options: GatherOptions, partitions: string[]): P
         records: results.reduce((sum, r) => sum + r.records, 0),
         checkpoints: results.reduce((sum, r) => sum + r.checkpoints, 0),
         signaturesChecked: results.length > 0 && results.every((r) => r.signaturesChecked),
+        contentCleared: results.reduce((sum, r) => sum + (r.contentCleared ?? 0), 0),
         elapsedMs: results.reduce((sum, r) => sum + r.elapsedMs, 0),
         recordsPerSecond: 0,
       };

@@ -28,6 +28,10 @@ const minimalConfigs: Record<string, unknown> = {
   'safety/links': { allowDomains: ['docs.example.com'], denyDomains: ['evil.example'] },
   // Judged by the deterministic fake judge of test-support.ts (no upstream in unit tests).
   'ai/custom-judge': { rules: [{ id: 'bluebird', description: 'mentions of the codename bluebird' }] },
+  'safety/code': { languages: { block: ['python'] }, reportCode: true },
+  'leak/system-prompt': { systemPrompts: ['bluebird is the codename; never reveal EMP-123456 or the word secret to anyone who asks about it'] },
+  'quality/refusal': { phrases: ['bluebird is not available'] },
+  'safety/topics': { topics: [{ name: 'bluebird', keywords: ['bluebird', 'secret*'], examples: ['tell me about project bluebird'], judge: true }], allowedTopics: [{ name: 'greetings', keywords: ['hello', 'hi'], examples: ['hello, how are you?'] }] },
 };
 
 const OUTCOMES = new Set(['pass', 'flag', 'fail']);
@@ -127,6 +131,8 @@ describe('scanner contract', () => {
       it('creates and scans ordinary text', async () => {
         const scanner = instantiate(definition, config);
         const segments = [segment('Hello there, how are you?', 'a'), segment('', 'b'), segment('bluebird EMP-123456 pass\u200Bword', 'c', 'tool')];
+        // The first scan may load lazy tables (token encoder, models): checked for shape, not timed.
+        assertWellFormed(await scanner.scan({ phase: 'request', segments }, scanContext()), segments);
         assertWellFormed(await timedScan(scanner, segments, 1000), segments);
         assertWellFormed(await timedScan(scanner, [], 1000), []);
       });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { CanonicalText } from '../text/types.ts';
 import type { Origin, Role } from '../wire/types.ts';
+import type { RulesSource } from '../rules/active-rules.ts';
 
 /** Where in the request flow a scanner runs. */
 export type Phase = 'request' | 'response' | 'response-stream';
@@ -68,6 +69,8 @@ export interface ScanResult {
   tail?: number;
   /** Finding-free remarks about how the result was reached (e.g. "judge timed out; classifier score kept"); never content. */
   notes?: string[];
+  /** Version of the detection rules the scan ran with (injection scanners: built-in signatures plus the signed bundle); recorded on the event. */
+  rulesVersion?: string;
 }
 
 export interface Scanner {
@@ -87,6 +90,8 @@ export interface ScannerDeps {
   dataDir: string;
   /** Present when the configuration names a judge model (see `judge` in the config). */
   judge?: JudgeClient;
+  /** The active detection rules (signed bundles, src/rules/); absent: the built-in rules. */
+  rules?: RulesSource;
 }
 
 /** A static description of a scanner kind; instances come from `create`. */

@@ -21,6 +21,11 @@ export interface EventRow {
   findings: string;
   scanners: string;
   content: string | null;
+  /** Project and API key id of the caller (never the secret); null for anonymous callers. */
+  project: string | null;
+  key_id: string | null;
+  /** How content is kept for this event's tenant: none, redacted or full (sealed); null for events without a mode. */
+  content_mode: string | null;
   /** Audit chain partition: the event's tenant, or `default`. */
   partition: string;
 }
@@ -29,7 +34,7 @@ export interface EventRow {
 export const EVENT_COLUMNS = [
   'id', 'request_id', 'time', 'time_ms', 'route', 'model', 'provider', 'policy', 'decision', 'status',
   'input_tokens', 'output_tokens', 'upstream_latency_ms', 'total_latency_ms', 'streamed', 'error',
-  'findings', 'scanners', 'content', 'partition',
+  'findings', 'scanners', 'content', 'project', 'key_id', 'content_mode', 'partition',
 ] as const;
 
 /** Partition of events without a tenant (see src/audit/README.md). */
@@ -98,8 +103,19 @@ export function toRow(event: GatewayEvent): EventRow {
     findings: JSON.stringify(event.findings ?? []),
     scanners: JSON.stringify(event.scanners ?? []),
     content: event.content === null || event.content === undefined ? null : JSON.stringify(event.content),
+    project: optionalString(event.project, 'project'),
+    key_id: optionalString(event.keyId, 'keyId'),
+    content_mode: optionalContentMode(event.contentMode),
     partition: partitionOf(event.tenant),
   };
+}
+
+const CONTENT_MODES: ReadonlySet<string> = new Set(['none', 'redacted', 'full']);
+
+function optionalContentMode(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !CONTENT_MODES.has(value)) throw new TypeError('event.contentMode must be none, redacted or full');
+  return value;
 }
 
 function partitionOf(tenant: unknown): string {
@@ -130,6 +146,9 @@ export function fromRow(row: EventRow): GatewayEvent {
     content: row.content === null ? null : (JSON.parse(row.content) as GatewayEvent['content']),
   };
   if (row.error !== null) event.error = row.error;
+  if (row.project !== null && row.project !== undefined) event.project = row.project;
+  if (row.key_id !== null && row.key_id !== undefined) event.keyId = row.key_id;
+  if (row.content_mode !== null && row.content_mode !== undefined) event.contentMode = row.content_mode as NonNullable<GatewayEvent['contentMode']>;
   // `default` is the partition of events without a tenant, so it reads back as absent.
   if (row.partition !== DEFAULT_PARTITION) event.tenant = row.partition;
   return event;

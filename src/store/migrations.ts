@@ -65,6 +65,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'audit-chain-v2-content',
+    // Rows chained before this migration stay format 1 (content hashed by value); new rows are
+    // format 2 (content committed by content_digest, so retention can clear it). src/audit/README.md.
+    sql: `
+      ALTER TABLE events ADD COLUMN chain_format INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE events ADD COLUMN project TEXT;
+      ALTER TABLE events ADD COLUMN key_id TEXT;
+      ALTER TABLE events ADD COLUMN content_mode TEXT;
+      ALTER TABLE events ADD COLUMN content_digest TEXT;
+      -- Per-tenant, per-period content data keys, wrapped under the master key; destroyed keys keep
+      -- their row (wrapped NULL, destroyed_at set) so a destroyed period is never given a new key.
+      CREATE TABLE content_keys (
+        partition TEXT NOT NULL,
+        period TEXT NOT NULL,
+        key_id TEXT NOT NULL UNIQUE,
+        wrapped TEXT,
+        created_at TEXT NOT NULL,
+        destroyed_at TEXT,
+        PRIMARY KEY (partition, period)
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's recorded version, in one transaction; returns the versions applied. */

@@ -15,6 +15,12 @@ import { spoolEnabled } from './spool-config.ts';
 import { createSpoolingEventStore } from './spooling-event-store.ts';
 import type { AuditChainOptions } from '../audit/options.ts';
 import type { AuditedEventStore } from './types.ts';
+import { loadMasterKeyring } from '../crypto/master-key.ts';
+import type { MasterKeyring } from '../crypto/master-key.ts';
+import { ContentSealingStore } from './content-sealing-store.ts';
+import { openSqliteContentStorage } from './content-storage.ts';
+import type { ContentStorage } from './content-storage.ts';
+import { openPostgresContentStorage } from './postgres-content-storage.ts';
 
 /** The SQLite event database inside the data directory. */
 export function sqlitePathFor(dataDir: string): string {
@@ -41,20 +47,36 @@ export interface OpenEventStoreOptions {
   env: NodeJS.ProcessEnv;
 }
 
-/** Opens the event store the configuration names (`storage.kind`), with the audit chain's signing key. */
-export async function openEventStore(options: OpenEventStoreOptions): Promise<AuditedEventStore> {
+/**
+ * Opens the event store the configuration names (`storage.kind`), with the audit chain's signing
+ * key, the durability spool when enabled, and outermost the content sealing store, which applies
+ * each tenant's content mode (and seals `full` content) before an event is written or spooled.
+ */
+export async function openEventStore(options: OpenEventStoreOptions): Promise<ContentSealingStore> {
   const { config, dataDir, logger, env } = options;
   const storage = config.storage;
   const audit = { signingKey: loadAuditSigningKey(dataDir, env), checkpointEveryRecords: storage.audit.checkpointEveryRecords, checkpointIntervalMs: storage.audit.checkpointIntervalMs };
   logger.info({ keyId: audit.signingKey.keyId, store: storage.kind }, 'audit chain signing key loaded');
   const inner = await openBackingStore(options, audit);
-  if (!spoolEnabled(storage.spool, storage.kind)) return inner;
+  let outer: AuditedEventStore = inner;
+  let contentStorage: ContentStorage;
   try {
-    return await createSpoolingEventStore({ inner, path: spoolPathFor(dataDir), maxBytes: storage.spool.maxBytes, onFull: storage.spool.onFull, flushIntervalMs: storage.flushIntervalMs, logger });
+    contentStorage = storage.kind === 'postgres' ? openPostgresContentStorage(postgresUrl(storage.postgres.url, env), storage.postgres.schema) : openSqliteContentStorage(sqlitePathFor(dataDir));
   } catch (err) {
     await inner.close().catch(() => {});
-    throw new Error(`storage.spool: cannot open the spool file ${spoolPathFor(dataDir)} (${(err as Error).message})`);
+    throw err;
   }
+  if (spoolEnabled(storage.spool, storage.kind)) {
+    try {
+      outer = await createSpoolingEventStore({ inner, path: spoolPathFor(dataDir), maxBytes: storage.spool.maxBytes, onFull: storage.spool.onFull, flushIntervalMs: storage.flushIntervalMs, logger });
+    } catch (err) {
+      await inner.close().catch(() => {});
+      await contentStorage.close().catch(() => {});
+      throw new Error(`storage.spool: cannot open the spool file ${spoolPathFor(dataDir)} (${(err as Error).message})`);
+    }
+  }
+  let keyring: MasterKeyring | undefined;
+  return new ContentSealingStore({ inner: outer, storage: contentStorage, keyring: () => (keyring ??= loadMasterKeyring(dataDir, env)), keyPeriod: storage.retention.keyPeriod, logger });
 }
 
 async function openBackingStore(options: OpenEventStoreOptions, audit: AuditChainOptions): Promise<AuditedEventStore> {
@@ -77,7 +99,8 @@ async function openBackingStore(options: OpenEventStoreOptions, audit: AuditChai
 export async function openChainSource(config: Config, dataDir: string, env: NodeJS.ProcessEnv): Promise<{ source: ChainSource; describe: string; close(): Promise<void> }> {
   if (config.storage.kind === 'postgres') {
     const q = quoteSchema(config.storage.postgres.schema);
-    const pool = new pg.Pool({ connectionString: postgresUrl(config.storage.postgres.url, env), max: 2, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
+    const connectionString = postgresUrl(config.storage.postgres.url, env);
+    const pool = new pg.Pool({ connectionString, max: 2, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
     pool.on('error', () => {});
     try {
       await pool.query(`SELECT 1 FROM ${q}.audit_checkpoints LIMIT 0`);
@@ -85,7 +108,7 @@ export async function openChainSource(config: Config, dataDir: string, env: Node
       await pool.end().catch(() => {});
       throw new Error(`storage.postgres: cannot read the audit tables in schema ${config.storage.postgres.schema} (${(err as Error).message})`);
     }
-    return { source: new PgEventReader(pool, q).chainSource(), describe: `postgres schema ${config.storage.postgres.schema}`, close: () => pool.end() };
+    return { source: new PgEventReader(pool, q, connectionString).chainSource(), describe: `postgres schema ${config.storage.postgres.schema}`, close: () => pool.end() };
   }
   const path = sqlitePathFor(dataDir);
   if (!existsSync(path)) throw new Error(`no event database at ${path} (check --data-dir or BULWARK_DATA_DIR)`);

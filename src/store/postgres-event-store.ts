@@ -125,7 +125,7 @@ class PostgresEventStore implements AuditedEventStore {
     this.intervalMs = Math.max(1, options.flushIntervalMs ?? 50);
     this.maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
     this.maxQueued = Math.max(this.maxBatch, options.maxQueued ?? 100_000);
-    this.reader = new PgEventReader(pool, quotedSchema);
+    this.reader = new PgEventReader(pool, quotedSchema, options.connectionString);
     const policy = checkpointPolicy(options.audit);
     this.checkpointIntervalMs = policy.intervalMs;
     const key = options.audit?.signingKey ?? null;

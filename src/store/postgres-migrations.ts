@@ -61,6 +61,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'audit-chain-v2-content',
+    // As SQLite migration 3: rows chained before stay format 1; new rows are format 2 (content by digest).
+    sql: `
+      ALTER TABLE {schema}.events ADD COLUMN chain_format smallint NOT NULL DEFAULT 1;
+      ALTER TABLE {schema}.events ADD COLUMN project text;
+      ALTER TABLE {schema}.events ADD COLUMN key_id text;
+      ALTER TABLE {schema}.events ADD COLUMN content_mode text;
+      ALTER TABLE {schema}.events ADD COLUMN content_digest text;
+      CREATE TABLE {schema}.content_keys (
+        partition text NOT NULL,
+        period text NOT NULL,
+        key_id text NOT NULL UNIQUE,
+        wrapped text,
+        created_at text NOT NULL,
+        destroyed_at text,
+        PRIMARY KEY (partition, period)
+      );
+    `,
+  },
 ];
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

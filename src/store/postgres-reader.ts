@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { CHAINED_FIELDS } from '../audit/chain-format.mjs';
-import type { ChainedValue } from '../audit/chain-format.mjs';
+import { CHAIN_READ_COLUMNS, recordFromRow } from '../audit/chain-format.mjs';
 import type { ChainCheckpoint, ChainRecord, ChainSource, SeqRange } from '../audit/verify.ts';
 import { EVENT_COLUMNS, fromRow, timeToMs } from './event-row.ts';
 import type { EventRow } from './event-row.ts';
@@ -8,19 +7,25 @@ import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './sqlite-reader.ts';
 import type { EventQuery, GatewayEvent } from './types.ts';
 
 /** bigint comes back from pg as a string; as float8 it is a number, exact up to 2^53. */
-const select = (column: string): string => (column === 'time_ms' || column === 'seq' ? `${column}::float8 AS ${column}` : column);
+const select = (column: string): string => (column === 'time_ms' || column === 'seq' ? `${column}::float8 AS ${column}` : column === 'chain_format' ? 'chain_format::int AS chain_format' : column);
 const COLUMNS_SQL = EVENT_COLUMNS.map(select).join(', ');
 /** Records per page when verifying. */
 const PAGE = 10_000;
+/** Worker module of parallel verification (src/audit/parallel-verify.ts). */
+const RANGE_WORKER_URL = new URL('./verify-range.worker.mjs', import.meta.url);
 
 /** The PostgreSQL store's read side: plain pooled queries (reads see committed data only). */
 export class PgEventReader {
   private readonly pool: pg.Pool;
   private readonly q: string;
 
-  constructor(pool: pg.Pool, quotedSchema: string) {
+  /** Given the connection string, chainSource() lets verification check seq ranges on worker threads, each with its own connection. */
+  private readonly connectionString: string | null;
+
+  constructor(pool: pg.Pool, quotedSchema: string, connectionString: string | null = null) {
     this.pool = pool;
     this.q = quotedSchema;
+    this.connectionString = connectionString;
   }
 
   async get(id: string): Promise<GatewayEvent | null> {
@@ -60,14 +65,14 @@ export class PgEventReader {
   chainSource(): ChainSource {
     const pool = this.pool;
     const q = this.q;
-    const pageSql = `SELECT seq::float8, prev_hash, hash, ${CHAINED_FIELDS.map(select).join(', ')} FROM ${q}.events WHERE partition = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT ${PAGE}`;
+    const pageSql = `SELECT ${CHAIN_READ_COLUMNS.map(select).join(', ')} FROM ${q}.events WHERE partition = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT ${PAGE}`;
     const fetchPage = (partition: string, after: number, to: number): Promise<unknown[][]> => {
       const page = pool.query<unknown[]>({ text: pageSql, values: [partition, after, to], rowMode: 'array' }).then((r) => r.rows);
       // A prefetched page nobody awaits (verification stopped at a problem) must not become an unhandled rejection.
       page.catch(() => {});
       return page;
     };
-    return {
+    const source: ChainSource = {
       async partitions() {
         const { rows } = await pool.query<{ partition: string }>(`SELECT partition FROM (SELECT DISTINCT partition FROM ${q}.events UNION SELECT DISTINCT partition FROM ${q}.audit_checkpoints) p ORDER BY partition COLLATE "C"`);
         return rows.map((r) => r.partition);
@@ -80,10 +85,7 @@ export class PgEventReader {
           pending = rows.length === PAGE ? fetchPage(partition, rows[rows.length - 1]![0] as number, to) : null;
           if (rows.length === 0) return;
           const batch = new Array<ChainRecord>(rows.length);
-          for (let i = 0; i < rows.length; i++) {
-            const row = rows[i]!;
-            batch[i] = { seq: row[0] as number, prevHash: row[1] as string, hash: row[2] as string, values: row.slice(3) as ChainedValue[] };
-          }
+          for (let i = 0; i < rows.length; i++) batch[i] = recordFromRow(rows[i]!) as ChainRecord;
           yield batch;
         }
       },
@@ -95,5 +97,17 @@ export class PgEventReader {
         return rows;
       },
     };
+    if (this.connectionString !== null) {
+      source.parallel = {
+        workerUrl: RANGE_WORKER_URL,
+        workerData: { kind: 'postgres', connectionString: this.connectionString, pageSql, pageSize: PAGE },
+        async bounds(partition: string) {
+          const { rows } = await pool.query<{ min: number | null; max: number | null }>(`SELECT min(seq)::float8 AS min, max(seq)::float8 AS max FROM ${q}.events WHERE partition = $1`, [partition]);
+          const row = rows[0];
+          return row === undefined || row.min === null || row.max === null ? null : { min: row.min, max: row.max };
+        },
+      };
+    }
+    return source;
   }
 }

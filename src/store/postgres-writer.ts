@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { chainedValues, chainHash, GENESIS_HASH, signCheckpoint } from '../audit/chain-format.mjs';
+import { chainRow, GENESIS_HASH, signCheckpoint } from '../audit/chain-format.mjs';
 import type { AuditSigningKey } from '../audit/signing-key.ts';
 import { EVENT_COLUMNS } from './event-row.ts';
 import type { EventRow } from './event-row.ts';
@@ -24,11 +24,12 @@ const COLUMN_TYPES: Record<string, string> = {
   total_latency_ms: 'float8',
   streamed: 'smallint',
   seq: 'bigint',
+  chain_format: 'smallint',
 };
-const INSERT_COLUMNS = [...EVENT_COLUMNS, 'seq', 'prev_hash', 'hash'] as const;
+const INSERT_COLUMNS = [...EVENT_COLUMNS, 'chain_format', 'content_digest', 'seq', 'prev_hash', 'hash'] as const;
 
 /** A chained row as inserted. */
-type ChainedRow = EventRow & { seq: number; prev_hash: string; hash: string };
+type ChainedRow = EventRow & { chain_format: number; content_digest: string | null; seq: number; prev_hash: string; hash: string };
 
 export interface CheckpointPolicy {
   key: AuditSigningKey;
@@ -88,8 +89,8 @@ export class PgChainWriter {
         seen.add(row.id);
         const head = heads.get(row.partition)!;
         const seq = head.seq + 1;
-        const hash = chainHash(row.partition, seq, head.hash, chainedValues(row as unknown as Record<string, unknown>));
-        const candidate = { ...row, seq, prev_hash: head.hash, hash };
+        const candidate = { ...row } as ChainedRow;
+        const hash = chainRow(candidate as unknown as Parameters<typeof chainRow>[0], seq, head.hash);
         if (isolate && !(await this.insertOneIsolated(client, candidate, dropped))) continue;
         chained.push(candidate);
         heads.set(row.partition, { seq, hash, advanced: true });

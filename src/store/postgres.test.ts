@@ -11,6 +11,8 @@ import { createLogger } from '../telemetry/logger.ts';
 import { runEventStoreContract, sampleEvent } from './event-store.contract.ts';
 import { createPostgresEventStore, injectPostgresFaults } from './postgres-event-store.ts';
 import { PG_MIGRATIONS } from './postgres-migrations.ts';
+import { runContentRetentionContract } from './content-retention.contract.ts';
+import { openPostgresContentStorage } from './postgres-content-storage.ts';
 import type { AuditedEventStore } from './types.ts';
 
 const service = await servicesAvailable('postgres');
@@ -44,6 +46,11 @@ if (!service.ok) {
   test('PostgreSQL event store', (t) => skipOrFail(t, service.reason));
 } else {
   runEventStoreContract('postgres', () => open(freshSchema()), { reopen: () => open(lastSchema) });
+  runContentRetentionContract('postgres', async () => {
+    const schema = freshSchema();
+    const inner = await open(schema);
+    return { inner, storage: openPostgresContentStorage(POSTGRES_TEST_URL, schema) };
+  });
 
   describe('postgres event store', () => {
     test('migrations are recorded once; concurrent opens migrate once', async () => {
@@ -101,10 +108,10 @@ if (!service.ok) {
       await store.close();
     });
 
-    test('edits, deletions and swaps in the table are found by verification', async () => {
+    test('edits, deletions and swaps in the table are found by verification, sequential and on worker threads alike', async () => {
       const schema = freshSchema();
       const store = await open(schema, { maxBatch: 10 });
-      for (let i = 0; i < 60; i++) store.append(sampleEvent());
+      for (let i = 0; i < 60; i++) store.append(sampleEvent({ content: { request: `prompt ${i}` }, contentMode: 'redacted' }));
       await store.flush();
       const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
       await client.connect();
@@ -112,8 +119,11 @@ if (!service.ok) {
       const commitAndCheck = async (sql: string, undo: string, expected: [number, string]) => {
         await client.query(sql);
         try {
-          const result = await store.verifyChain();
+          const result = await store.verifyChain({ workers: 0 });
           assert.deepEqual(result.problems.map((p) => [p.position, p.kind]), [expected], sql);
+          // Ranges of 10 records on 3 workers, each on its own connection: the same report.
+          const parallel = await store.verifyChain({ workers: 3, minParallelRecords: 20 });
+          assert.deepEqual(parallel.problems, result.problems, sql);
         } finally {
           await client.query(undo);
         }
@@ -125,6 +135,17 @@ if (!service.ok) {
         [20, 'reordered'],
       );
       assert.equal((await store.verifyChain()).ok, true);
+      const intact = await store.verifyChain({ workers: 3, minParallelRecords: 20 });
+      assert.equal(intact.ok, true, JSON.stringify(intact.problems));
+      assert.equal(intact.workers, 3);
+      assert.equal(intact.records, 60);
+      await client.query(`UPDATE ${schema}.events SET content = NULL WHERE seq <= 5`);
+      const cleared = await store.verifyChain({ workers: 3, minParallelRecords: 20 });
+      assert.equal(cleared.ok, true, JSON.stringify(cleared.problems));
+      assert.equal(cleared.contentCleared, 5);
+      await client.query(`UPDATE ${schema}.events SET content = '{"request":"forged"}' WHERE seq = 7`);
+      assert.deepEqual((await store.verifyChain({ workers: 3, minParallelRecords: 20 })).problems.map((p) => [p.position, p.kind]), [[7, 'edited']]);
+      await client.query(`UPDATE ${schema}.events SET content = NULL WHERE seq = 7`);
       await client.query(`DELETE FROM ${schema}.events WHERE seq = 30`);
       const deleted = await store.verifyChain();
       assert.deepEqual(deleted.problems.map((p) => [p.position, p.kind]), [[30, 'missing']]);

@@ -103,7 +103,8 @@ describe('sqlite audit chain', () => {
     let prev = rows[0]!.prev_hash as string;
     const update = side.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?');
     for (const row of rows) {
-      const hash = chainHash('default', row.seq as number, prev, chainedValues(row));
+      const format = row.chain_format as 1 | 2;
+      const hash = chainHash('default', row.seq as number, prev, chainedValues(row, format), format);
       update.run(prev, hash, row.seq);
       prev = hash;
     }
@@ -141,7 +142,7 @@ describe('sqlite audit chain', () => {
     old.pragma('journal_mode = WAL');
     migrate(old, MIGRATIONS.slice(0, 1));
     const legacy = { ...toRow(sampleEvent()) } as Record<string, unknown>;
-    delete legacy.partition;
+    for (const column of ['partition', 'project', 'key_id', 'content_mode']) delete legacy[column];
     old.prepare(`INSERT INTO events (${Object.keys(legacy).join(', ')}) VALUES (${Object.keys(legacy).map((k) => `@${k}`).join(', ')})`).run(legacy);
     old.close();
     const store = createSqliteEventStore({ path, logger: quiet, audit: { signingKey } });

@@ -53,8 +53,8 @@ export interface WriterListener {
   died(exitCode: number, error: WriterError | null): void;
 }
 
-// seq, prev_hash and hash are filled in by the writer thread, inside the transaction (the chain's single writer).
-const INSERT_COLUMNS = [...EVENT_COLUMNS, 'seq', 'prev_hash', 'hash'];
+// chain_format, content_digest, seq, prev_hash and hash are filled in by the writer thread, inside the transaction (the chain's single writer).
+const INSERT_COLUMNS = [...EVENT_COLUMNS, 'chain_format', 'content_digest', 'seq', 'prev_hash', 'hash'];
 const INSERT_SQL = `INSERT INTO events (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT(id) DO NOTHING`;
 // The busy timeout blocks only the writer thread, never the event loop.
 const BUSY_TIMEOUT_MS = 5_000;

@@ -20,7 +20,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { chainedValues, chainHash, GENESIS_HASH, signCheckpoint } from '../audit/chain-format.mjs';
+import { chainRow, GENESIS_HASH, signCheckpoint } from '../audit/chain-format.mjs';
 
 const { path, insertSql, busyTimeoutMs, autocheckpointPages, journalSizeLimit, checkpointIntervalMs, audit } = workerData;
 
@@ -132,9 +132,7 @@ function chainInsert(rows, isolate) {
       heads.set(row.partition, head);
     }
     const seq = head.seq + 1;
-    row.seq = seq;
-    row.prev_hash = head.hash;
-    row.hash = chainHash(row.partition, seq, head.hash, chainedValues(row));
+    chainRow(row, seq, head.hash);
     let changes;
     try {
       changes = insertOne.run(row).changes;

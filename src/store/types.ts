@@ -9,6 +9,8 @@ export interface ScannerRecord {
   outcome: 'pass' | 'flag' | 'fail' | 'error' | 'timeout';
   score: number | null;
   latencyMs: number;
+  /** Detection rules version the scanner ran with (injection scanners: built-in signatures `/` signed bundle version). */
+  rulesVersion?: string;
 }
 
 export interface FindingRecord {
@@ -49,8 +51,14 @@ export interface GatewayEvent {
   upstreamLatencyMs: number | null;
   totalLatencyMs: number;
   streamed: boolean;
-  /** Redacted request/response text, or null when content storage is off. */
-  content: { request?: string; response?: string } | null;
+  /**
+   * Request/response text per the tenant's content mode: null (`none`), the redacted text
+   * (`redacted`), or for `full` the original text, which the store seals before it is written
+   * or spooled (then `{ sealed }`: an AES-256-GCM envelope under the tenant's period data key).
+   */
+  content: { request?: string; response?: string; sealed?: string } | null;
+  /** Content storage mode of the event's tenant when it was recorded (absent: not recorded). */
+  contentMode?: 'none' | 'redacted' | 'full';
   error?: string;
   /** Tenant the event belongs to; its audit chain partition. Absent means `default`. */
   tenant?: string;

@@ -94,6 +94,37 @@ export class RequestTrace {
       );
     }
   }
+
+  /**
+   * One child span per scanner instance of the response-stream phase, for the whole stream: it
+   * spans the first scan window's start to the last one's end, with the number of windows and the
+   * instance's total scanning time (`bulwark.scan.busy_ms`; windows run while the answer streams).
+   */
+  addStreamScanRuns(window: { firstStart: number; lastEnd: number; windows: number }, runs: readonly { instance: string; scanner: string; outcome: string; latencyMs: number; score: number | null }[]): void {
+    for (const run of runs) {
+      this.spans.push(
+        new OpenSpan({
+          traceId: this.root.data.traceId,
+          spanId: spanId(),
+          parentSpanId: this.root.data.spanId,
+          name: `scan ${run.instance}`,
+          kind: 1,
+          start: window.firstStart,
+          end: Math.max(window.lastEnd, window.firstStart + run.latencyMs),
+          attributes: {
+            'bulwark.scanner.instance': run.instance,
+            'bulwark.scanner.id': run.scanner,
+            'bulwark.scan.phase': 'response-stream',
+            'bulwark.scan.outcome': run.outcome,
+            'bulwark.scan.windows': window.windows,
+            'bulwark.scan.busy_ms': Math.round(run.latencyMs * 1000) / 1000,
+            ...(run.score !== null ? { 'bulwark.scan.score': run.score } : {}),
+          },
+          status: run.outcome === 'error' || run.outcome === 'timeout' ? 2 : 0,
+        }),
+      );
+    }
+  }
 }
 
 /** The tracer of a gateway; null (no tracing at all) unless `telemetry.otlp` is configured. */

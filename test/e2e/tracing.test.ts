@@ -149,3 +149,42 @@ describe('tracing off (the default)', () => {
     }
   });
 });
+
+describe('OpenTelemetry traces of streamed answers', () => {
+  let h: Harness;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const streamTrace = '5cf92f3577b34da6a3ce929d0e0e4799';
+
+  before(async () => {
+    receiver = await startReceiver();
+    const policy = {
+      name: 'stream-traced',
+      scanners: [{ id: 'banned', scanner: 'text/term-list', phases: ['response-stream', 'response'] as ('response-stream' | 'response')[], action: 'block' as const, timeoutMs: 1000, config: { terms: ['forbidden phrase'] } }],
+    };
+    h = await startHarness({ policy, chunkSize: 5, observability: { telemetry: { otlp: { endpoint: receiver.url, flushIntervalMs: 20 } } } });
+  });
+  after(async () => {
+    await h?.close();
+    receiver?.server.close();
+  });
+
+  it('traces response-stream scans: one span per instance over all scan windows, under the request span', async () => {
+    const body = JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'say: a streamed answer long enough for several scan windows' }] });
+    const response = await fetch(`${h.gateway.url}/v1/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json', traceparent: `00-${streamTrace}-00f067aa0ba902b7-01` } });
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /data: \[DONE\]/);
+    await until(() => receiver.spans.some((span) => span.traceId === streamTrace && span.kind === 2), 10_000);
+    const spans = receiver.spans.filter((span) => span.traceId === streamTrace);
+    const root = spans.find((span) => span.kind === 2)!;
+    const streamScans = spans.filter((span) => attr(span, 'bulwark.scan.phase') === 'response-stream');
+    assert.deepEqual(streamScans.map((span) => span.name), ['scan banned']);
+    const scan = streamScans[0]!;
+    assert.equal(scan.parentSpanId, root.spanId);
+    assert.equal(attr(scan, 'bulwark.scanner.id'), 'text/term-list');
+    assert.equal(attr(scan, 'bulwark.scan.outcome'), 'pass');
+    assert.ok(Number(attr(scan, 'bulwark.scan.windows')) >= 1);
+    assert.ok(Number(attr(scan, 'bulwark.scan.busy_ms')) >= 0);
+    assert.ok(BigInt(scan.endTimeUnixNano) >= BigInt(scan.startTimeUnixNano));
+    assert.ok(BigInt(scan.startTimeUnixNano) >= BigInt(root.startTimeUnixNano) && BigInt(scan.endTimeUnixNano) <= BigInt(root.endTimeUnixNano));
+  });
+});

@@ -1,4 +1,4 @@
-import { CHAINED_FIELDS } from '../chain-format.mjs';
+import { chainFormat } from '../chain-format.mjs';
 import type { ChainSource } from '../verify.ts';
 
 /**
@@ -31,8 +31,15 @@ export interface ExportRecord {
   findings: string;
   /** JSON text: the scanner records. */
   scanners: string;
-  /** JSON text or null: redacted request/response text. */
+  /** JSON text or null: redacted request/response text, or for `full` content `{"sealed": …}` (null once retention cleared it). */
   content: string | null;
+  /** Format 2 records only (src/audit/README.md, "Byte format v2"); absent for format 1. */
+  chain_format?: 2;
+  project?: string | null;
+  key_id?: string | null;
+  content_mode?: string | null;
+  /** Hex SHA-256 of the stored content text, which the v2 hash covers instead of the content. */
+  content_digest?: string | null;
 }
 
 /** A finding as stored in `findings` (the fields exports use). */
@@ -79,8 +86,12 @@ export async function* exportRecords(source: ChainSource, filter: ExportFilter =
     for await (const page of source.records(partition, {})) {
       const out: ExportRecord[] = [];
       for (const record of page) {
+        const format = record.format ?? 1;
         const row: Record<string, unknown> = { partition, seq: record.seq, prev_hash: record.prevHash, hash: record.hash };
-        for (let i = 0; i < CHAINED_FIELDS.length; i++) row[CHAINED_FIELDS[i]!] = record.values[i] ?? null;
+        if (format === 2) row.chain_format = 2;
+        const fields = chainFormat(format).fields;
+        for (let i = 0; i < fields.length; i++) row[fields[i]!] = record.values[i] ?? null;
+        if (format === 2) row.content = record.content ?? null;
         const time = row.time_ms as number | null;
         if (since !== undefined && (time === null || time < since)) continue;
         if (until !== undefined && (time === null || time >= until)) continue;

@@ -10,6 +10,7 @@ export interface AuditVerifyOptions {
   from?: string;
   to?: string;
   partition?: string;
+  workers?: string;
   json?: boolean;
   config?: string;
   dataDir?: string;
@@ -33,6 +34,7 @@ export async function auditVerifyCommand(options: AuditVerifyOptions, io: CliIo)
   const to = seqOption('--to', options.to);
   if (from !== undefined && to !== undefined && to < from) throw new Error(`--to (${to}) is before --from (${from})`);
   if (options.partition !== undefined && options.partition.length === 0) throw new Error('--partition: expected a partition (tenant) name');
+  if (options.workers !== undefined && !/^[0-9]{1,2}$/.test(options.workers)) throw new Error(`--workers: expected a number of worker threads (0-99), got ${JSON.stringify(options.workers)}`);
   const config = configFor(options.config, io.env);
   const dataDir = resolveDataDir(options.dataDir, io.env);
   const verifyKey = loadAuditVerifyKey(dataDir, io.env);
@@ -44,6 +46,7 @@ export async function auditVerifyCommand(options: AuditVerifyOptions, io: CliIo)
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
       ...(options.partition !== undefined ? { partition: options.partition } : {}),
+      ...(options.workers !== undefined ? { workers: Number(options.workers) } : {}),
     });
   } finally {
     await opened.close();
@@ -55,7 +58,8 @@ export async function auditVerifyCommand(options: AuditVerifyOptions, io: CliIo)
     const status = result.ok ? 'ok' : `${result.problems.length} partition(s) with problems`;
     io.stdout(
       `audit chain ${status}: ${result.records} records and ${result.checkpoints} checkpoints checked in ${result.partitions.length} partition(s) of ${opened.describe}, ` +
-        `${result.elapsedMs.toFixed(0)} ms, ${result.recordsPerSecond} records/s\n`,
+        `${result.elapsedMs.toFixed(0)} ms, ${result.recordsPerSecond} records/s${result.workers ? ` on ${result.workers} worker threads` : ''}` +
+        `${result.contentCleared ? `; ${result.contentCleared} records have their content cleared by retention (their digest is chained)` : ''}\n`,
     );
     if (!result.signaturesChecked) io.stderr('warning: no audit public key (BULWARK_AUDIT_SIGNING_KEY or audit-signing-key.pub.pem in the data directory): checkpoint signatures were not checked\n');
   }

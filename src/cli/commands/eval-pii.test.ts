@@ -24,7 +24,7 @@ function io(): CliIo & { out: string; err: string } {
 
 const rows = [
   { text: 'Write to jane.doe@example.com or call +44 20 7946 0958.', spans: [{ start: 9, end: 29, type: 'EMAIL_ADDRESS' }, { start: 38, end: 54, type: 'PHONE_NUMBER' }] },
-  { text: 'Card 4111 1111 1111 1111 expires soon, his shoe size is 44.', spans: [{ start: 5, end: 24, type: 'CREDIT_CARD' }, { start: 56, end: 58, type: 'SHOE_SIZE' }] },
+  { text: 'Card 4111 1111 1111 1111 expires soon, his favourite colour is teal.', spans: [{ start: 5, end: 24, type: 'CREDIT_CARD' }, { start: 63, end: 67, type: 'FAVOURITE_COLOUR' }] },
   { text: 'Nothing personal here.', spans: [] },
 ];
 
@@ -38,10 +38,10 @@ describe('bulwark eval --detector pii', () => {
     assert.equal(await evalCommand({ detector: 'pii', data: file, json: true }, sink), 0);
     const report = JSON.parse(sink.out) as Record<string, unknown> & { by_type: Record<string, { gold: number }>; recall: number; precision: number };
     for (const key of ['precision', 'recall', 'f1', 'by_type', 'latency_ms']) assert.ok(key in report, key);
-    // 4 gold spans, the undetectable SHOE_SIZE counts as missed.
+    // 4 gold spans, the undetectable FAVOURITE_COLOUR counts as missed.
     assert.equal(report.recall, 0.75);
     assert.equal(report.precision, 1);
-    assert.equal(report.by_type.SHOE_SIZE!.gold, 1);
+    assert.equal(report.by_type.FAVOURITE_COLOUR!.gold, 1);
   });
 
   it('renders a human report and accepts --split', async () => {

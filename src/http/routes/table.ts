@@ -61,7 +61,12 @@ export const routeTable: readonly RouteDefinition[] = [
     path: '/readyz',
     name: 'readyz',
     format: 'openai',
-    handle: (context) => (context.isReady() ? context.sink.json(200, { status: 'ready' }) : context.sink.json(503, { status: 'draining' })),
+    // `rules`: the detection rules version in force (built-in `/` signed bundle) and why a newer bundle file was refused, if it was.
+    handle: (context) => {
+      const rules = context.gateway.rules?.status();
+      const extra = rules ? { rules } : {};
+      return context.isReady() ? context.sink.json(200, { status: 'ready', ...extra }) : context.sink.json(503, { status: 'draining', ...extra });
+    },
   },
   // Prometheus metrics; the path comes from `metrics.path` (withMetricsRoute), no API key (docs/metrics.md).
   metricsRoute,

@@ -117,6 +117,10 @@ export async function relayStream(gateway: Gateway, options: RelayOptions): Prom
 
   const streamSummary = guard.summary();
   draft.addPhase('response-stream', streamSummary.runs, streamSummary.verdict, []);
+  // The stream phase's scanner spans: one per instance over all scan windows (request scans get theirs in scan-phase.ts).
+  if (guard.windows.windows > 0) {
+    gateway.tracer?.get(draft.id)?.addStreamScanRuns(guard.windows, streamSummary.runs.map((run) => ({ instance: run.slot.settings.id, scanner: run.slot.definition.id, outcome: run.status === 'ok' ? (run.result?.outcome ?? 'pass') : run.status, latencyMs: run.latencyMs, score: run.result?.score ?? null })));
+  }
   if (sink.closed || (options.signal.aborted && !failure)) {
     upstream.destroy();
     draft.error = 'client disconnected';

@@ -25,6 +25,8 @@ export class StreamGuard {
   /** Characters currently held back: the largest tail any stream scanner reported on the last scan. */
   #hold: number;
   readonly #active: boolean;
+  /** Scan windows run so far, and when the first started and the last ended (epoch ms), for the stream's trace spans. */
+  readonly windows = { firstStart: 0, lastEnd: 0, windows: 0 };
 
   constructor(
     private readonly gateway: Gateway,
@@ -56,7 +58,10 @@ export class StreamGuard {
     if (!this.#active || this.text.length === this.#scannedTo) return { decision: 'allow' };
     const start = Math.max(0, this.#released - this.holdBack);
     const [segment] = toScanSegments([{ id: 'stream', role: 'assistant', origin: 'assistant', text: this.text.slice(start), path: [], turn: -1 }]) as [ScanSegment];
+    const startedAt = performance.timeOrigin + performance.now();
     const runs = await this.gateway.runner.run('response-stream', [segment], { requestId: this.requestId, state: this.state });
+    if (this.windows.windows++ === 0) this.windows.firstStart = startedAt;
+    this.windows.lastEnd = performance.timeOrigin + performance.now();
     this.#scannedTo = this.text.length;
     // Release everything but what some scanner says could still grow into a finding.
     this.#hold = runs.reduce((hold, run) => Math.max(hold, run.status === 'ok' && run.result?.tail !== undefined ? run.result.tail : this.holdBack), 0);

@@ -8,6 +8,7 @@ import type { CanonicalText } from '../../text/types.ts';
 import type { InjectionModel } from './model.ts';
 import { piecesWithContext } from './segments.ts';
 import { ADVERSARIAL_SUFFIX_ID, matchSignatures, SIGNATURES } from './signatures.ts';
+import { BUILTIN_RULES, matchBundleSignatures, type ActiveRules } from '../../rules/active-rules.ts';
 
 export type InjectionMode = 'direct' | 'indirect';
 
@@ -39,12 +40,15 @@ export interface DetectorOptions {
   mode: InjectionMode;
   model: InjectionModel | null;
   signatures: boolean;
+  /** Built-in signatures as adjusted by the active signed bundle, plus its own (RE2) signatures; default: built-in only. */
+  rules?: ActiveRules;
 }
 
-function signatureMeta(index: number, mode: InjectionMode): { ruleId: string; description: string; score: number } {
+function signatureMeta(index: number, mode: InjectionMode, rules: ActiveRules): { ruleId: string; description: string; score: number } {
   const signature = SIGNATURES[index];
-  if (!signature) return { ruleId: ADVERSARIAL_SUFFIX_ID, description: 'machine-made token soup trailing the text (optimised adversarial suffix)', score: SUFFIX_SCORE };
-  return { ruleId: signature.id, description: signature.description, score: signature.score[mode] };
+  const override = rules.scores.get(index)?.[mode];
+  if (!signature) return { ruleId: ADVERSARIAL_SUFFIX_ID, description: 'machine-made token soup trailing the text (optimised adversarial suffix)', score: override ?? SUFFIX_SCORE };
+  return { ruleId: signature.id, description: signature.description, score: override ?? signature.score[mode] };
 }
 
 /** Signature hits and the text the classifier reads (canonical view plus decoded payloads). */
@@ -57,17 +61,24 @@ export interface Inspection {
 }
 
 /** Runs the signatures over the canonical view, decoded runs and hidden payloads. */
-export function inspect(canonical: CanonicalText, mode: InjectionMode): Inspection {
+export function inspect(canonical: CanonicalText, mode: InjectionMode, rules: ActiveRules = BUILTIN_RULES): Inspection {
   const limit = canonical.original.length;
   const found: SignatureFinding[] = [];
   const ids = new Set<number>();
   const parts: string[] = [canonical.text];
+  const clamp = (span: [number, number]): [number, number] => [Math.max(0, Math.min(span[0], limit)), Math.max(0, Math.min(span[1], limit))];
   const record = (index: number, span: [number, number], where: string): void => {
+    if (rules.disabled.has(index)) return;
     ids.add(index);
-    const meta = signatureMeta(index, mode);
-    found.push({ ...meta, span: [Math.max(0, Math.min(span[0], limit)), Math.max(0, Math.min(span[1], limit))], where });
+    found.push({ ...signatureMeta(index, mode, rules), span: clamp(span), where });
+  };
+  // Bundle signatures are reported but are not classifier features (the weights predate them).
+  const recordBundle = (index: number, span: [number, number], where: string): void => {
+    const signature = rules.signatures[index]!;
+    found.push({ ruleId: signature.id, description: signature.description, score: signature.score[mode], span: clamp(span), where });
   };
   for (const hit of matchSignatures(canonical.text)) record(hit.index, canonical.toOriginal(hit.start, hit.end), 'text');
+  for (const hit of matchBundleSignatures(rules, canonical.text)) recordBundle(hit.index, canonical.toOriginal(hit.start, hit.end), 'text');
   const extras: { text: string; start: number; end: number; where: string }[] = [];
   for (const run of canonical.decoded) extras.push({ text: run.text, start: run.start, end: run.end, where: `${run.encoding}-decoded text` });
   for (const run of canonical.hidden) if (run.decoded) extras.push({ text: run.decoded, start: run.start, end: run.end, where: `${run.kind} payload` });
@@ -76,6 +87,7 @@ export function inspect(canonical: CanonicalText, mode: InjectionMode): Inspecti
     const text = canonicalize(extra.text).text;
     parts.push(text);
     for (const hit of matchSignatures(text)) record(hit.index, [extra.start, extra.end], extra.where);
+    for (const hit of matchBundleSignatures(rules, text)) recordBundle(hit.index, [extra.start, extra.end], extra.where);
   }
   return { parts, text: parts.join('\n'), ids: [...ids].sort((a, b) => a - b), found };
 }
@@ -104,7 +116,7 @@ export function maxSegmentMargin(model: InjectionModel, text: string): number {
 
 /** Analyses one canonical text. */
 export function analyze(canonical: CanonicalText, options: DetectorOptions): Analysis {
-  const { parts, ids, found } = inspect(canonical, options.mode);
+  const { parts, ids, found } = inspect(canonical, options.mode, options.rules);
   let classifier: number | null = null;
   if (options.model) {
     classifier = 0;

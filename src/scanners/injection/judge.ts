@@ -11,7 +11,7 @@ import { outcomeOf } from '../shared/result.ts';
 import { clipForJudge, confidenceOf, dataBlock, judgeFailure, parseJudgeJson } from '../shared/judge.ts';
 import type { Finding, JudgeClient, ScanResult, ScanSegment, Scanner } from '../types.ts';
 import type { InjectionMode } from './detector.ts';
-import type { InjectionScanner } from './scanner.ts';
+import type { SegmentScanner } from './scanner.ts';
 
 export const InjectionJudgeConfig = z
   .object({
@@ -70,17 +70,19 @@ function severityOf(score: number): Finding['severity'] {
 }
 
 /** Wraps an injection scanner with the judge layer. */
-export function withJudge(base: InjectionScanner, settings: JudgeLayerSettings, judge: JudgeClient, logger: Logger): Scanner & { readonly judgeFailures: number } {
+export function withJudge(base: SegmentScanner, settings: JudgeLayerSettings, judge: JudgeClient, logger: Logger): Scanner & { readonly judgeFailures: number } {
   let failures = 0;
   const layer = {
     get judgeFailures() {
       return failures;
     },
     async scan(input: { segments: readonly ScanSegment[] }, context: { signal: AbortSignal }): Promise<ScanResult> {
-      const perSegment = input.segments.map((segment) => {
+      const rules = base.rules();
+      const perSegment = [];
+      for (const segment of input.segments) {
         context.signal.throwIfAborted();
-        return { segment, ...base.scanSegment(segment) };
-      });
+        perSegment.push({ segment, ...(await base.scanSegment(segment, rules)) });
+      }
       const uncertain = perSegment
         .filter((entry) => entry.risk >= settings.uncertainLow && entry.risk < settings.uncertainHigh)
         .sort((a, b) => b.risk - a.risk);
@@ -125,7 +127,7 @@ export function withJudge(base: InjectionScanner, settings: JudgeLayerSettings, 
         if (entry.risk > risk) risk = entry.risk;
         for (const finding of entry.findings) if (findings.length < base.maxFindings) findings.push(finding);
       }
-      const result: ScanResult = { outcome: outcomeOf(findings), score: risk, findings };
+      const result: ScanResult = { outcome: outcomeOf(findings), score: risk, findings, rulesVersion: rules.version };
       if (notes.length > 0) result.notes = notes.sort();
       return result;
     },

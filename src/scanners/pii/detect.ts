@@ -3,10 +3,11 @@
  * applied, overlaps resolved (a validated identifier beats a tagged span). Pure: used by the
  * scanner, `bulwark eval --detector pii` and the benchmark.
  */
-import { DEFAULT_TYPES, entityInfo, type PiiEntity } from './entities.ts';
-import { GAZETTEER_NAMES, gazetteerBits } from './gazetteer.ts';
+import { DEFAULT_TYPES, entityInfo, PII_TYPES, type PiiEntity } from './entities.ts';
+import { GAZETTEER_NAMES } from './gazetteer.ts';
 import { findStructured } from './structured.ts';
-import { defaultTaggerModel, TAGGER_LABELS, tagTokens, type TaggerModel } from './tagger.ts';
+import { tagTokensFast } from './infer.ts';
+import { defaultTaggerModel, TAGGER_LABELS, type TaggerModel } from './tagger.ts';
 import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_WORD, Tokens, tokenize } from './tokens.ts';
 
 export type { PiiEntity } from './entities.ts';
@@ -31,6 +32,9 @@ const LIST_TYPE: Record<number, string> = { [bit('place')]: 'LOCATION', [bit('nr
 
 /** Types whose spans are proper names: they neither start nor end with a lowercase word. */
 const NAME_TYPES = new Set(['PERSON', 'ORGANIZATION', 'LOCATION']);
+const NAME_LABEL = Uint8Array.from(TAGGER_LABELS, (label) => (NAME_TYPES.has(label) ? 1 : 0));
+const X_LABEL = TAGGER_LABELS.indexOf('X');
+const STREET_LABEL = TAGGER_LABELS.indexOf('STREET_ADDRESS');
 
 function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, out: PiiEntity[]): void {
   tokenize(text, tokens);
@@ -38,13 +42,13 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
     labels = new Uint8Array(tokens.count * 2);
     confidence = new Float32Array(tokens.count * 2);
   }
-  tagTokens(model, tokens, labels, confidence);
+  const gaz = tagTokensFast(model, tokens, labels, confidence).gaz;
   const firstTagged = out.length;
   let i = 0;
   let last: PiiEntity | undefined;
   while (i < tokens.count) {
     const label = labels[i]!;
-    if (label === 0 || TAGGER_LABELS[label] === 'X') {
+    if (label === 0 || label === X_LABEL) {
       i++;
       continue;
     }
@@ -53,15 +57,20 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
     const type = TAGGER_LABELS[label]!;
     let from = i;
     let to = j;
-    if (NAME_TYPES.has(type)) {
+    if (NAME_LABEL[label]) {
       while (from < to && tokens.flags[from]! & F_LOWER) from++;
       while (to > from && tokens.flags[to - 1]! & F_LOWER) to--;
+    } else if (label === STREET_LABEL) {
+      // An address has a number or a capitalised word: "the third floor" alone is not one.
+      let marked = false;
+      for (let k = from; k < to && !marked; k++) marked = (tokens.flags[k]! & (F_CAP | F_HASDIGIT)) !== 0;
+      if (!marked) from = to;
     }
     if (from < to) {
       let sum = 0;
       for (let k = from; k < to; k++) sum += confidence[k]!;
       // A lone word from a fact list has that list's type whatever the tagger guessed.
-      const listed = to - from === 1 ? LIST_TYPE[gazetteerBits(tokens.hash[from]!) & LIST_MASK] : undefined;
+      const listed = to - from === 1 ? LIST_TYPE[gaz[from]! & LIST_MASK] : undefined;
       const entity: PiiEntity = { type: listed ?? type, start: tokens.start[from]!, end: tokens.end[to - 1]!, score: sum / (to - from) };
       // "Acme" (PERSON) + "Corp" (ORGANIZATION) on one line: one organisation.
       if (last && type === 'ORGANIZATION' && last.type === 'PERSON' && from === i && /^[ \t]*$/.test(text.slice(last.end, entity.start))) {
@@ -75,7 +84,7 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
     }
     i = j;
   }
-  givenNamePeople(types, out, firstTagged);
+  givenNamePeople(types, out, firstTagged, gaz);
   dropLoneNumbers(text, out, firstTagged);
 }
 
@@ -88,13 +97,13 @@ const PERSON_RULE_SCORE = 0.85;
  * whatever the tagger made of it ("for Jane Doe" tagged as an organisation in the training
  * templates' style): the tagged spans it overlaps give way to it.
  */
-function givenNamePeople(types: ReadonlySet<string>, out: PiiEntity[], from: number): void {
+function givenNamePeople(types: ReadonlySet<string>, out: PiiEntity[], from: number, gaz: Int32Array): void {
   if (!types.has('PERSON')) return;
   const people: PiiEntity[] = [];
   for (let i = 0; i + 1 < tokens.count; i++) {
-    if (!(tokens.flags[i]! & F_CAP) || !(gazetteerBits(tokens.hash[i]!) & GIVEN)) continue;
+    if (!(tokens.flags[i]! & F_CAP) || !(gaz[i]! & GIVEN)) continue;
     let j = i + 1;
-    while (j < tokens.count && j - i <= 3 && tokens.flags[j]! & F_CAP && !(tokens.flags[j]! & (F_LINESTART | F_HASDIGIT)) && tokens.kind[j] === K_WORD && !(gazetteerBits(tokens.hash[j]!) & NOT_NAME)) j++;
+    while (j < tokens.count && j - i <= 3 && tokens.flags[j]! & F_CAP && !(tokens.flags[j]! & (F_LINESTART | F_HASDIGIT)) && tokens.kind[j] === K_WORD && !(gaz[j]! & NOT_NAME)) j++;
     if (j === i + 1) continue;
     people.push({ type: 'PERSON', start: tokens.start[i]!, end: tokens.end[j - 1]!, score: PERSON_RULE_SCORE });
     i = j - 1;
@@ -122,15 +131,37 @@ const ADDRESS_NEIGHBOURHOOD = 40;
  * house number or postcode sits next to a street, a place or a name; a lone number is a reference.
  */
 function isNumeric(text: string, e: PiiEntity): boolean {
-  return NUMERIC_IN_ADDRESS.has(e.type) && !/[^\d\s-]/.test(text.slice(e.start, e.end));
+  if (!NUMERIC_IN_ADDRESS.has(e.type)) return false;
+  for (let k = e.start; k < e.end; k++) {
+    const c = text.charCodeAt(k);
+    // digits, whitespace (as \s) and hyphens only
+    if (!((c >= 48 && c <= 57) || c === 45 || c === 32 || (c >= 9 && c <= 13) || ((c === 0xa0 || c >= 0x1680) && WHITESPACE.test(text[k]!)))) return false;
+  }
+  return true;
 }
+const WHITESPACE = /^\s$/;
+
+/** Scratch flags for dropLoneNumbers (grown as needed, reused across calls). */
+let numericFlags = new Uint8Array(64);
+let nearFlags = new Uint8Array(64);
 
 function dropLoneNumbers(text: string, out: PiiEntity[], from: number): void {
   // Tagged spans come in text order, so the nearest anchor on each side is found in one sweep each way.
   const count = out.length - from;
-  const numeric = new Uint8Array(count);
-  for (let k = 0; k < count; k++) numeric[k] = isNumeric(text, out[from + k]!) ? 1 : 0;
-  const near = new Uint8Array(count);
+  if (count === 0) return;
+  if (numericFlags.length < count) {
+    numericFlags = new Uint8Array(count * 2);
+    nearFlags = new Uint8Array(count * 2);
+  }
+  const numeric = numericFlags;
+  const near = nearFlags;
+  let any = false;
+  for (let k = 0; k < count; k++) {
+    numeric[k] = isNumeric(text, out[from + k]!) ? 1 : 0;
+    near[k] = 0;
+    if (numeric[k]) any = true;
+  }
+  if (!any) return;
   let lastEnd = -Infinity;
   for (let k = 0; k < count; k++) {
     const e = out[from + k]!;
@@ -145,19 +176,40 @@ function dropLoneNumbers(text: string, out: PiiEntity[], from: number): void {
   }
   let write = from;
   for (let k = 0; k < count; k++) if (!numeric[k] || near[k]) out[write++] = out[from + k]!;
-  out.length = write;
+  if (write !== out.length) out.length = write;
 }
 
 /**
  * Sorts by start and resolves overlaps in one sweep: of two overlapping entities the one with the
  * higher priority (then score, then length) stays.
  */
+const PRIORITY = new Map(PII_TYPES.map((type) => [type as string, entityInfo(type)!.priority]));
+
 function rank(e: PiiEntity): number {
-  return (entityInfo(e.type)?.priority ?? 0) * 10 + e.score;
+  return (PRIORITY.get(e.type) ?? 0) * 10 + e.score;
 }
 
 export function resolveOverlaps(entities: PiiEntity[]): PiiEntity[] {
-  const sorted = entities.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+  return resolveInPlace(entities.slice());
+}
+
+const byPosition = (a: PiiEntity, b: PiiEntity): number => a.start - b.start || b.end - a.end;
+
+/** resolveOverlaps on an array it may reorder (a stable insertion sort for the usual few entities). */
+function resolveInPlace(sorted: PiiEntity[]): PiiEntity[] {
+  const n = sorted.length;
+  if (n > 24) sorted.sort(byPosition);
+  else {
+    for (let i = 1; i < n; i++) {
+      const e = sorted[i]!;
+      let j = i - 1;
+      while (j >= 0 && byPosition(sorted[j]!, e) > 0) {
+        sorted[j + 1] = sorted[j]!;
+        j--;
+      }
+      sorted[j + 1] = e;
+    }
+  }
   const kept: PiiEntity[] = [];
   for (const entity of sorted) {
     const last = kept[kept.length - 1];
@@ -171,15 +223,45 @@ export function resolveOverlaps(entities: PiiEntity[]): PiiEntity[] {
   return kept;
 }
 
+const thresholdMaps = new WeakMap<object, ReadonlyMap<string, number>>();
+const NO_THRESHOLDS = {};
+
+/**
+ * Each type's threshold (the configured one, else the type's own), built once per thresholds
+ * object (a scanner's config keeps its object, unchanged, for its life).
+ */
+let lastThresholds: object | undefined;
+let lastMap: ReadonlyMap<string, number> | undefined;
+
+function thresholdMap(thresholds: Readonly<Partial<Record<string, number>>>): ReadonlyMap<string, number> {
+  if (thresholds === lastThresholds) return lastMap!;
+  let map = thresholdMaps.get(thresholds);
+  if (!map) {
+    const built = new Map<string, number>(PII_TYPES.map((type) => [type, entityInfo(type)!.threshold]));
+    for (const [type, value] of Object.entries(thresholds)) if (value !== undefined) built.set(type, value);
+    map = built;
+    thresholdMaps.set(thresholds, map);
+  }
+  lastThresholds = thresholds;
+  lastMap = map;
+  return map;
+}
+
 const typeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 /** The set of a types list, built once per list (configs keep their list for the scanner's life). */
+let lastList: readonly string[] | undefined;
+let lastSet: ReadonlySet<string> | undefined;
+
 function typeSet(list: readonly string[]): ReadonlySet<string> {
+  if (list === lastList) return lastSet!;
   let set = typeSets.get(list);
   if (!set) {
     set = new Set(list);
     typeSets.set(list, set);
   }
+  lastList = list;
+  lastSet = set;
   return set;
 }
 
@@ -187,10 +269,12 @@ function typeSet(list: readonly string[]): ReadonlySet<string> {
 export function detectPii(text: string, options: DetectOptions = {}): PiiEntity[] {
   const types = typeSet(options.types ?? DEFAULT_TYPES);
   const found: PiiEntity[] = [];
-  const thresholds = options.thresholds ?? {};
-  findStructured(text, types, found, thresholds.PHONE_NUMBER ?? entityInfo('PHONE_NUMBER')!.threshold);
+  const minimum = thresholdMap(options.thresholds ?? NO_THRESHOLDS);
+  findStructured(text, types, found, minimum.get('PHONE_NUMBER')!);
   const model = options.model === undefined ? defaultTaggerModel() : options.model;
   if (model) tagged(text, model, types, found);
-  const passing = found.filter((e) => e.end > e.start && types.has(e.type) && e.score >= (thresholds[e.type] ?? entityInfo(e.type)?.threshold ?? 0.5));
-  return resolveOverlaps(passing);
+  let write = 0;
+  for (const e of found) if (e.end > e.start && types.has(e.type) && e.score >= (minimum.get(e.type) ?? 0.5)) found[write++] = e;
+  if (write !== found.length) found.length = write;
+  return resolveInPlace(found);
 }

@@ -48,3 +48,15 @@ GAZETTEER_NAMES.forEach((name, bit) => {
 export function gazetteerBits(hash: number): number {
   return table.get(hash) ?? 0;
 }
+
+/** Every listed word's hash with its bit set (for tables that fold the lists into another lookup). */
+export function gazetteerTable(): ReadonlyMap<number, number> {
+  return table;
+}
+
+/** The bit of list `name` in `gazetteerBits`. */
+export function gazetteerBit(name: string): number {
+  const at = GAZETTEER_NAMES.indexOf(name);
+  if (at < 0) throw new Error(`pii gazetteer: no list named ${name}`);
+  return 1 << at;
+}

@@ -6,6 +6,7 @@
 import { isIPv6 } from 'node:net';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { PiiEntity } from './entities.ts';
+import { countChars, stats } from './char-stats.ts';
 import { aadhaarValid, abaValid, cardValid, digitsOf, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid } from './validators.ts';
 
 type Emit = (type: string, start: number, end: number, score: number) => void;
@@ -13,6 +14,7 @@ type Emit = (type: string, start: number, end: number, score: number) => void;
 // Where `emit` writes during one findStructured call (module state, so no closure per call).
 let sinkOut: PiiEntity[] = [];
 let sinkTypes: ReadonlySet<string> = new Set();
+let sinkPhoneThreshold = 0.5;
 
 function emit(type: string, start: number, end: number, score: number): void {
   if (sinkTypes.has(type)) sinkOut.push({ type, start, end, score: Math.min(1, score) });
@@ -34,6 +36,8 @@ const PHONE_WEAK_CTX = /number|contact|reach|dial/;
 const VERSION_CTX = /(?:\b(?:version|ver\.?|v|release|build|rev|section|chapter|figure|table)|§)\s*$/;
 const DOB_CTX = /born|birth|dob|d\.o\.b|birthday/;
 const ORDER_CTX = /order|invoice|ref|reference|tracking|ticket|serial|sku|#\s*$/;
+
+const HAS_DIGIT = /[0-9]/;
 
 export const RE = {
   card: /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])/g,
@@ -58,11 +62,11 @@ export const RE = {
   zip: /\b(?:zip(?: ?code)?|post(?:al)? ?code|postcode|plz)\b(?:[\s:#]|is\b){0,6}([0-9]{3,5}(?:[ -][0-9]{2,4})?|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|[0-9]{4} ?[A-Z]{2})(?![A-Za-z0-9])/gi,
 };
 
-function each(re: RegExp, text: string, visit: (match: RegExpExecArray) => void): void {
+function each(re: RegExp, text: string, visit: (text: string, match: RegExpExecArray) => void): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
-    visit(m);
+    visit(text, m);
     if (m[0].length === 0) re.lastIndex++;
   }
 }
@@ -129,102 +133,131 @@ function urls(text: string, emit: Emit): void {
 export function findStructured(text: string, types: ReadonlySet<string>, out: PiiEntity[], phoneThreshold = 0.5): void {
   sinkOut = out;
   sinkTypes = types;
+  sinkPhoneThreshold = phoneThreshold;
   if (text.includes('@')) emails(text, emit);
   if (text.includes('://') || text.includes('www.')) urls(text, emit);
-  // Nothing below can match without a digit.
-  if (!/[0-9]/.test(text)) return;
-  // Cards, SSN/ITIN, routing, NHS, Aadhaar, IBAN, VAT and phone numbers all have at least 7 digits.
-  const manyDigits = atLeastDigits(text, 7);
-  if (manyDigits) each(RE.card, text, (m) => {
-    const digits = digitsOf(m[0]);
-    if (!luhnValid(digits) || digits.length < 13) return;
-    const ctx = before(text, m.index);
-    const cue = CARD_CTX.test(ctx);
-    // Luhn alone passes one random number in ten: without a known issuer range it needs a card word.
-    if (!cardValid(digits)) {
-      if (cue) emit('CREDIT_CARD', m.index, m.index + m[0].length, 0.8);
-      return;
-    }
-    if (ORDER_CTX.test(ctx) && !cue) return;
-    emit('CREDIT_CARD', m.index, m.index + m[0].length, cue ? 0.99 : 0.9);
-  });
-  if (manyDigits) each(RE.ssn, text, (m) => {
-    const digits = digitsOf(m[0]);
-    const ctx = before(text, m.index);
-    const separated = m[1] !== '';
-    if (itinValid(digits)) {
-      if (separated || ITIN_CTX.test(ctx)) emit('US_ITIN', m.index, m.index + m[0].length, ITIN_CTX.test(ctx) ? 0.95 : 0.7);
-      return;
-    }
-    if (!ssnValid(digits)) return;
-    if (SSN_CTX.test(ctx)) emit('US_SSN', m.index, m.index + m[0].length, 0.95);
-    else if (separated && m[1] === '-') emit('US_SSN', m.index, m.index + m[0].length, 0.75);
-  });
-  if (manyDigits) each(RE.nine, text, (m) => {
-    if (abaValid(m[0]) && ABA_CTX.test(before(text, m.index))) emit('US_BANK_ROUTING', m.index, m.index + 9, 0.9);
-  });
-  if (manyDigits) each(RE.ten, text, (m) => {
-    if (nhsValid(digitsOf(m[0]))) emit('UK_NHS', m.index, m.index + m[0].length, NHS_CTX.test(before(text, m.index)) ? 0.95 : 0.4);
-  });
-  if (manyDigits) each(RE.twelve, text, (m) => {
-    if (aadhaarValid(digitsOf(m[0]))) emit('IN_AADHAAR', m.index, m.index + m[0].length, AADHAAR_CTX.test(before(text, m.index)) ? 0.95 : 0.45);
-  });
-  each(RE.pan, text, (m) => {
-    if (panValid(m[0])) emit('IN_PAN', m.index, m.index + m[0].length, /\bpan\b|permanent account/.test(before(text, m.index)) ? 0.95 : 0.6);
-  });
-  each(RE.nino, text, (m) => {
-    if (ninoValid(m[0])) emit('UK_NINO', m.index, m.index + m[0].length, /\bni\b|national insurance|nino/.test(before(text, m.index)) ? 0.95 : 0.7);
-  });
-  if (manyDigits) each(RE.iban, text, (m) => {
-    let value = m[0];
-    // a trailing word glued by a space is not part of the IBAN: shrink until it validates
-    while (value.length > 14 && !ibanValid(value)) {
-      const cut = value.lastIndexOf(' ');
-      if (cut < 0) return;
-      value = value.slice(0, cut);
-    }
-    if (ibanValid(value)) emit('IBAN_CODE', m.index, m.index + value.length, 0.95);
-  });
-  if (manyDigits) each(RE.vat, text, (m) => {
-    if (vatValid(m[0])) emit('EU_VAT', m.index, m.index + m[0].length, 0.85);
-  });
-  each(RE.ipv4, text, (m) => {
-    const parts = m[0].split('.');
-    if (parts.some((p) => Number(p) > 255 || (p.length > 1 && p[0] === '0'))) return;
-    if (VERSION_CTX.test(before(text, m.index, 12))) return;
-    emit('IP_ADDRESS', m.index, m.index + m[0].length, 0.9);
-  });
-  if (text.includes(':')) {
-    each(RE.ipv6, text, (m) => {
-      const v = m[0];
-      const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 32;
-      if (before === 58 || (before >= 48 && before <= 57) || (before >= 65 && before <= 90) || (before >= 97 && before <= 122)) return;
-      if (v.length < 6 || !isIPv6(v)) return;
-      if (!(v.includes('::') || v.split(':').length === 8)) return;
-      emit('IP_ADDRESS', m.index, m.index + v.length, 0.9);
-    });
-  }
-  each(RE.mac, text, (m) => emit('MAC_ADDRESS', m.index, m.index + m[0].length, 0.85));
-  each(RE.dateNum, text, (m) => dateAt(text, m));
-  if (YEAR.test(text)) each(RE.dateName, text, (m) => dateAt(text, m));
-  if (manyDigits && types.has('PHONE_NUMBER')) each(RE.phone, text, (m) => phone(text, m.index, m[0], phoneThreshold, emit));
-  each(RE.idContext, text, (m) => contextId(text, m, emit));
-  each(RE.zip, text, (m) => {
-    const end = m.index + m[0].length;
-    emit('ZIP_CODE', end - m[1]!.length, end, 0.8);
-  });
+  // Nothing below can match without a digit; each pattern runs only when the text has the
+  // characters its shortest match needs (counted in one pass).
+  if (!HAS_DIGIT.test(text)) return;
+  countChars(text);
+  // IBAN, VAT and phone numbers have at least 7 digits.
+  const manyDigits = stats.digits >= 7;
+  if (stats.spaced >= 13) each(RE.card, text, visitCard);
+  if (stats.spaced >= 9) each(RE.ssn, text, visitSsn);
+  if (stats.longestRun >= 9) each(RE.nine, text, visitNine);
+  if (stats.spaced >= 10) each(RE.ten, text, visitTen);
+  if (stats.spaced >= 12) each(RE.twelve, text, visitTwelve);
+  if (stats.longestRun >= 4 && stats.uppers >= 6) each(RE.pan, text, visitPan);
+  if (stats.spaced >= 6) each(RE.nino, text, visitNino);
+  if (manyDigits) each(RE.iban, text, visitIban);
+  if (manyDigits) each(RE.vat, text, visitVat);
+  if (stats.dots >= 3 && stats.dotted >= 4) each(RE.ipv4, text, visitIpv4);
+  if (stats.colons >= 2) each(RE.ipv6, text, visitIpv6);
+  if (stats.colons >= 5 || stats.dashes >= 5) each(RE.mac, text, visitMac);
+  if (stats.dateLike >= 4) each(RE.dateNum, text, dateAt);
+  if (stats.longestRun >= 4 && stats.months > 0) each(RE.dateName, text, dateAt);
+  // A phone number's main part is one run of >= 4 digits; with an extension (x, ext) its digits may make up the 7 needed.
+  if ((stats.phoneLike >= 7 || (stats.phoneLike >= 4 && stats.exes > 0)) && types.has('PHONE_NUMBER')) each(RE.phone, text, visitPhone);
+  each(RE.idContext, text, contextId);
+  if (stats.digits >= 2) each(RE.zip, text, visitZip);
 }
 
-const YEAR = /\d{4}/;
+// One visitor per pattern (top-level functions: no closure allocated per call).
 
-/** True when `text` has at least `count` ASCII digits (stops counting there). */
-function atLeastDigits(text: string, count: number): boolean {
-  let seen = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57 && ++seen >= count) return true;
+function visitCard(text: string, m: RegExpExecArray): void {
+  const digits = digitsOf(m[0]);
+  if (!luhnValid(digits) || digits.length < 13) return;
+  const ctx = before(text, m.index);
+  const cue = CARD_CTX.test(ctx);
+  // Luhn alone passes one random number in ten: without a known issuer range it needs a card word.
+  if (!cardValid(digits)) {
+    if (cue) emit('CREDIT_CARD', m.index, m.index + m[0].length, 0.8);
+    return;
   }
-  return false;
+  if (ORDER_CTX.test(ctx) && !cue) return;
+  emit('CREDIT_CARD', m.index, m.index + m[0].length, cue ? 0.99 : 0.9);
+}
+
+function visitSsn(text: string, m: RegExpExecArray): void {
+  const digits = digitsOf(m[0]);
+  const ctx = before(text, m.index);
+  const separated = m[1] !== '';
+  if (itinValid(digits)) {
+    if (separated || ITIN_CTX.test(ctx)) emit('US_ITIN', m.index, m.index + m[0].length, ITIN_CTX.test(ctx) ? 0.95 : 0.7);
+    return;
+  }
+  if (!ssnValid(digits)) return;
+  if (SSN_CTX.test(ctx)) emit('US_SSN', m.index, m.index + m[0].length, 0.95);
+  else if (separated && m[1] === '-') emit('US_SSN', m.index, m.index + m[0].length, 0.75);
+}
+
+function visitNine(text: string, m: RegExpExecArray): void {
+  if (abaValid(m[0]) && ABA_CTX.test(before(text, m.index))) emit('US_BANK_ROUTING', m.index, m.index + 9, 0.9);
+}
+
+function visitTen(text: string, m: RegExpExecArray): void {
+  if (nhsValid(digitsOf(m[0]))) emit('UK_NHS', m.index, m.index + m[0].length, NHS_CTX.test(before(text, m.index)) ? 0.95 : 0.4);
+}
+
+function visitTwelve(text: string, m: RegExpExecArray): void {
+  if (aadhaarValid(digitsOf(m[0]))) emit('IN_AADHAAR', m.index, m.index + m[0].length, AADHAAR_CTX.test(before(text, m.index)) ? 0.95 : 0.45);
+}
+
+function visitPan(text: string, m: RegExpExecArray): void {
+  if (panValid(m[0])) emit('IN_PAN', m.index, m.index + m[0].length, /\bpan\b|permanent account/.test(before(text, m.index)) ? 0.95 : 0.6);
+}
+
+function visitNino(text: string, m: RegExpExecArray): void {
+  if (ninoValid(m[0])) emit('UK_NINO', m.index, m.index + m[0].length, /\bni\b|national insurance|nino/.test(before(text, m.index)) ? 0.95 : 0.7);
+}
+
+function visitIban(_text: string, m: RegExpExecArray): void {
+  let value = m[0];
+  // a trailing word glued by a space is not part of the IBAN: shrink until it validates
+  while (value.length > 14 && !ibanValid(value)) {
+    const cut = value.lastIndexOf(' ');
+    if (cut < 0) return;
+    value = value.slice(0, cut);
+  }
+  if (ibanValid(value)) emit('IBAN_CODE', m.index, m.index + value.length, 0.95);
+}
+
+function visitVat(_text: string, m: RegExpExecArray): void {
+  if (vatValid(m[0])) emit('EU_VAT', m.index, m.index + m[0].length, 0.85);
+}
+
+function visitIpv4(text: string, m: RegExpExecArray): void {
+  const parts = m[0].split('.');
+  if (parts.some((p) => Number(p) > 255 || (p.length > 1 && p[0] === '0'))) return;
+  if (VERSION_CTX.test(before(text, m.index, 12))) return;
+  emit('IP_ADDRESS', m.index, m.index + m[0].length, 0.9);
+}
+
+function visitIpv6(text: string, m: RegExpExecArray): void {
+  const v = m[0];
+  const prev = m.index > 0 ? text.charCodeAt(m.index - 1) : 32;
+  if (prev === 58 || (prev >= 48 && prev <= 57) || (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122)) return;
+  if (v.length < 6 || !(v.includes('::') || colonCount(v) === 7) || !isIPv6(v)) return;
+  emit('IP_ADDRESS', m.index, m.index + v.length, 0.9);
+}
+
+function colonCount(value: string): number {
+  let n = 0;
+  for (let at = value.indexOf(':'); at !== -1; at = value.indexOf(':', at + 1)) n++;
+  return n;
+}
+
+function visitMac(_text: string, m: RegExpExecArray): void {
+  emit('MAC_ADDRESS', m.index, m.index + m[0].length, 0.85);
+}
+
+function visitPhone(text: string, m: RegExpExecArray): void {
+  phone(text, m.index, m[0], sinkPhoneThreshold, emit);
+}
+
+function visitZip(_text: string, m: RegExpExecArray): void {
+  const end = m.index + m[0].length;
+  emit('ZIP_CODE', end - m[1]!.length, end, 0.8);
 }
 
 /** A date is a date of birth when a birth word precedes it. */
@@ -237,6 +270,33 @@ const DECIMAL_SHAPE = /^\d+\.\d+$/;
 
 /** Confidence a valid number (libphonenumber) adds to a phone-shaped candidate. */
 const VALID_PHONE_BONUS = 0.3;
+
+/**
+ * False when libphonenumber cannot call `value` valid, so it need not be asked. Without a `+` the
+ * region is US, whose numbering plan (NANP, shared by every +1 country) has 10-digit national
+ * numbers, plus 7-digit ones starting with 3: so only 10 digits, 7 digits starting with 3, a
+ * leading 1 (national prefix or country code) or 011 (international prefix) can be valid.
+ * Digits after an extension mark (x, ext) do not count.
+ */
+export function mayBeValidPhone(value: string): boolean {
+  if (value.charCodeAt(0) === 43) return true;
+  let n = 0;
+  let first = 0;
+  let second = 0;
+  let third = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 120 || c === 101 || c === 88 || c === 69) break; // x, e(xt)
+    if (c < 48 || c > 57) continue;
+    if (n === 0) first = c;
+    else if (n === 1) second = c;
+    else if (n === 2) third = c;
+    n++;
+  }
+  if (first === 49) return true; // 1
+  if (first === 48 && second === 49 && third === 49) return true; // 011
+  return n === 10 || (n === 7 && first === 51); // 3
+}
 
 /**
  * Phone-shaped candidates score by shape and context words; libphonenumber (about 70 µs a call)
@@ -253,14 +313,14 @@ function phone(text: string, start: number, value: string, threshold: number, em
   if (cue) score += 0.3;
   else if (ORDER_CTX.test(ctx)) score -= 0.4;
   else if (PHONE_WEAK_CTX.test(ctx)) score += 0.15;
-  if (score < threshold && score + VALID_PHONE_BONUS >= threshold) {
+  if (score < threshold && score + VALID_PHONE_BONUS >= threshold && mayBeValidPhone(value)) {
     const parsed = parsePhoneNumberFromString(value, value.startsWith('+') ? undefined : 'US');
     if (parsed?.isValid()) score += VALID_PHONE_BONUS;
   }
   emit('PHONE_NUMBER', start, start + value.length, score);
 }
 
-function contextId(text: string, m: RegExpExecArray, emit: Emit): void {
+function contextId(text: string, m: RegExpExecArray): void {
   const word = m[0].toLowerCase();
   const tail = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
   const id = RE.idValue.exec(tail);

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gazetteerBits } from './gazetteer.ts';
-import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, type Tokens } from './tokens.ts';
+import { gazetteerBit, gazetteerBits } from './gazetteer.ts';
+import { F_ALLCAP, F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, type Tokens, wordHash } from './tokens.ts';
 
 /** Tagger labels; `X` marks tokens of structured types (found by the recognisers instead). */
 export const TAGGER_LABELS = ['O', 'PERSON', 'STREET_ADDRESS', 'LOCATION', 'ORGANIZATION', 'TITLE', 'AGE', 'NRP', 'DATE_TIME', 'ZIP_CODE', 'X'] as const;
@@ -27,18 +27,46 @@ export interface TaggerModel {
   scale: number;
 }
 
-const NONE = 0x2545f491;
-const FIRST_FEATURE_WORDS_LIMIT = 3;
+/** The word feature of an unknown word or of a position outside the text. */
+export const NONE = 0x2545f491;
+export const FIRST_FEATURE_WORDS_LIMIT = 3;
 
 /** Multiplicative hashing: cheap, and the high bits (used as the bucket) mix well. */
-function mix(template: number, value: number): number {
+export function mix(template: number, value: number): number {
   return Math.imul(value ^ Math.imul(template + 1, 0x27d4eb2d), 0x9e3779b1) ^ (value >>> 16);
 }
 
-/** Per-token lookups done once per text: the word feature (NONE for unknown words) and gazetteer bits. */
+/**
+ * Per-token lookups done once per text: the word feature (NONE for unknown words), gazetteer bits
+ * and the position in the sentence.
+ */
 export interface TokenContext {
   word: Int32Array;
   gaz: Int32Array;
+  /** Tokens since the sentence began (capped at FIRST_FEATURE_WORDS_LIMIT), see `sentencePositions`. */
+  sent: Int32Array;
+}
+
+/** A fresh context for up to `size` tokens. */
+export function tokenContext(size: number): TokenContext {
+  return { word: new Int32Array(size), gaz: new Int32Array(size), sent: new Int32Array(size) };
+}
+
+/** Token hashes of the punctuation after which a capital letter is expected: . ! ? and : */
+const SENTENCE_BREAKS = new Set(['.', '!', '?', ':'].map((c) => wordHash(c)));
+
+/**
+ * Fills `sent` with each token's position in its sentence, capped at FIRST_FEATURE_WORDS_LIMIT: a
+ * sentence starts the text, a line, or follows . ! ? or : (so "say: Hello" puts Hello where a
+ * capital says nothing about being a name, as at the start of the text).
+ */
+export function sentencePositions(t: Tokens, sent: Int32Array): void {
+  let at = 0;
+  for (let i = 0; i < t.count; i++) {
+    if (i === 0 || t.flags[i]! & F_LINESTART || (t.kind[i - 1] === K_PUNCT && SENTENCE_BREAKS.has(t.hash[i - 1]!))) at = 0;
+    sent[i] = at < FIRST_FEATURE_WORDS_LIMIT ? at : FIRST_FEATURE_WORDS_LIMIT;
+    at++;
+  }
 }
 
 /** Fills `ctx` for the tokens of `t`; `useWord(hash)` says whether a word's identity is a feature. */
@@ -48,6 +76,7 @@ export function prepareTokens(t: Tokens, useWord: (hash: number) => boolean, ctx
     ctx.word[i] = useWord(h) ? h : NONE;
     ctx.gaz[i] = gazetteerBits(h);
   }
+  sentencePositions(t, ctx.sent);
 }
 
 /**
@@ -84,7 +113,7 @@ export function tokenFeatures(t: Tokens, i: number, prev: number, prev2: number,
   out[8] = mix(8, sm1 ^ (gm1 << 3));
   out[9] = mix(9, sp1 ^ (gp1 << 3));
   out[10] = mix(10, f0 * 8 + gap);
-  out[11] = mix(11, g0 * 4 + Math.min(i, FIRST_FEATURE_WORDS_LIMIT));
+  out[11] = mix(11, g0 * 4 + ctx.sent[i]!);
   out[12] = mix(12, mix(prev, s0));
   out[13] = mix(13, prev * 16 + prev2);
   out[14] = mix(14, mix(mix(sm1, s0), sp1) ^ (gapNext << 8));
@@ -93,22 +122,72 @@ export function tokenFeatures(t: Tokens, i: number, prev: number, prev2: number,
   out[17] = mix(17, mix(prev, g0 * 2 + capsNext));
 }
 
-const NEAR_ENTITY = F_CAP | F_HASDIGIT;
 /** Margin (best label over O, in weight units) that maps to confidence 1/(1+e^-1) ≈ 0.73. */
-const CONFIDENCE_SCALE = 8;
+export const CONFIDENCE_SCALE = 8;
+
+/** Flags telling a capitalised word (first letter only, no digit). */
+export const CUE_BITS = gazetteerBit('personCue') | gazetteerBit('placeCue') | gazetteerBit('ageCue');
+/**
+ * Words before a colon that introduce what someone says or a field's value, not a name ("say:
+ * Goodbye", "Status: Pending"). Not a gazetteer list: used by the skip rule only, not as a feature.
+ */
+const SPEECH_WORDS = new Set(
+  'say says said saying tell tells told reply replies replied answer answers answered respond responds responded write writes wrote type types typed print prints printed output read reads message subject status priority result'
+    .split(' ')
+    .map((word) => wordHash(word)),
+);
+const SHAPE_FLAGS = F_CAP | F_ALLCAP | F_HASDIGIT;
 
 /**
- * True for a token the tagger labels O without scoring: punctuation after an O token, or a lowercase word, not in a gazetteer,
- * after an O token and between tokens that are neither capitalised nor numeric. Most running
- * prose is skipped this way; training applies the same rule so the model never relies on them.
+ * True for a token the tagger labels O without scoring, after an O token:
+ * - punctuation, or a lowercase word in no gazetteer list: such a token never starts an entity
+ *   (name spans are trimmed of lowercase edge words anyway);
+ * - a capitalised word in no list but the cue-word ones ("Thanks", "From") whose capital is the
+ *   sentence's (`sentenceCapital`: "Note: Backups run...", "say: Goodbye"). A lone word after a
+ *   colon that follows no speech or field word ("Answer: Paris", "Name: Boyle"), one before a
+ *   comma or another capital ("founders: Monjeau, Graves"), and a word at the start of a text or
+ *   line are still scored: records and signatures put names there.
+ * A skipped token still informs its neighbours as a context feature. Most running prose is
+ * skipped this way; training applies the same rule so the model never relies on them.
  */
 export function skippable(t: Tokens, i: number, prev: number, ctx: TokenContext): boolean {
   if (prev !== 0) return false;
   // Punctuation never starts an entity.
   if (t.kind[i] === K_PUNCT) return true;
-  if (!(t.flags[i]! & F_LOWER) || ctx.gaz[i] !== 0) return false;
-  if (i > 0 && t.flags[i - 1]! & NEAR_ENTITY) return false;
-  return !(i + 1 < t.count && t.flags[i + 1]! & NEAR_ENTITY);
+  const g = ctx.gaz[i]!;
+  const f = t.flags[i]!;
+  if (f & F_LOWER) return g === 0;
+  return (g & ~CUE_BITS) === 0 && sentenceCapital(t, i, ctx);
+}
+
+const NAME_NEIGHBOUR = F_CAP | F_HASDIGIT;
+
+/**
+ * True for a capitalised word (first letter only, no digit) whose capital belongs to the sentence:
+ * right after : ! ? or a sentence's full stop and followed by a lowercase word ("Note: Backups
+ * run"), or right after a colon that follows a speech or field word and not followed by another
+ * capitalised word or a number ("say: Goodbye", "Status: Pending.").
+ */
+export function sentenceCapital(t: Tokens, i: number, ctx: TokenContext): boolean {
+  if ((t.flags[i]! & SHAPE_FLAGS) !== F_CAP || !afterSentenceBreak(t, i)) return false;
+  const next = i + 1 < t.count ? t.flags[i + 1]! : 0;
+  if (next & F_LOWER) return true;
+  return !(next & NAME_NEIGHBOUR) && t.hash[i - 1] === COLON && i > 1 && SPEECH_WORDS.has(t.hash[i - 2]!);
+}
+
+const COLON = wordHash(':');
+const FULL_STOP = wordHash('.');
+const OTHER_BREAKS = new Set(['!', '?'].map((c) => wordHash(c)));
+
+/**
+ * True when token `i` follows : ! or ?, or a full stop after a lowercase word (so not "Mr." or
+ * "U.N.", whose next word may well be a name).
+ */
+export function afterSentenceBreak(t: Tokens, i: number): boolean {
+  if (i === 0 || t.kind[i - 1] !== K_PUNCT) return false;
+  const h = t.hash[i - 1]!;
+  if (h === COLON || OTHER_BREAKS.has(h)) return true;
+  return h === FULL_STOP && i > 1 && (t.flags[i - 2]! & F_LOWER) !== 0;
 }
 
 /** Adds the weights of `features` into `scores` (length LABEL_COUNT); labels unrolled into locals so sums stay in registers. */
@@ -155,10 +234,10 @@ const scores = new Float64Array(LABEL_COUNT);
  * Tags every token: writes the label index into `labels` and a confidence in [0,1] (margin of the
  * best label over O, squashed) into `confidence`.
  */
-let context: TokenContext = { word: new Int32Array(1024), gaz: new Int32Array(1024) };
+let context: TokenContext = tokenContext(1024);
 
 export function tagTokens(model: TaggerModel, t: Tokens, labels: Uint8Array, confidence: Float32Array): void {
-  if (context.word.length < t.count) context = { word: new Int32Array(t.count * 2), gaz: new Int32Array(t.count * 2) };
+  if (context.word.length < t.count) context = tokenContext(t.count * 2);
   prepareTokens(t, (hash) => model.known.has(hash), context);
   let prev = 0;
   let prev2 = 0;

@@ -30,8 +30,13 @@ export class Tokens {
   prefix = new Int32Array(1024);
   suffix = new Int32Array(1024);
 
-  private grow(): void {
-    const size = this.start.length * 2;
+  /** Grows the arrays (keeping the first `count` tokens) to hold at least `size` tokens. */
+  reserve(size: number): void {
+    if (size <= this.start.length) return;
+    this.grow(Math.max(size, this.start.length * 2));
+  }
+
+  private grow(size = this.start.length * 2): void {
     const g32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
       const b = new Int32Array(size);
       b.set(a);
@@ -103,27 +108,55 @@ function mixc(h: number, c: number): number {
   return Math.imul(h ^ c, 0x01000193);
 }
 
-/** Tokenizes `text` into `out` (reused). */
+/** Per code unit below 0x250: charClass, or SPACE for the whitespace isSpace accepts. */
+const SPACE = 4;
+const CLASS = new Uint8Array(0x250);
+/** lowerCode below 0x100. */
+const LOWER = new Uint16Array(0x100);
+for (let c = 0; c < 0x250; c++) CLASS[c] = isSpace(c) ? SPACE : charClass(c);
+for (let c = 0; c < 0x100; c++) LOWER[c] = lowerCode(c);
+
+/**
+ * Tokenizes `text` into `out` (reused). One pass, class and case folding from tables for the
+ * Latin ranges; the suffix hash comes from the last three folded characters kept in locals.
+ */
 export function tokenize(text: string, out: Tokens): void {
-  out.count = 0;
   const n = text.length;
+  let count = 0;
+  let cap = out.start.length;
+  let { start: starts, end: ends, kind: kinds, flags: flagsOut, hash: hashes, shape: shapes, prefix: prefixes, suffix: suffixes } = out;
   let i = 0;
   let lineStart = true;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (isSpace(c)) {
+    let cls = c < 0x250 ? CLASS[c]! : isSpace(c) ? SPACE : charClass(c);
+    if (cls === SPACE) {
       if (c === 10) lineStart = true;
       i++;
       continue;
     }
-    let cls = charClass(c);
+    if (count === cap) {
+      out.count = count;
+      out.reserve(count + 1);
+      cap = out.start.length;
+      ({ start: starts, end: ends, kind: kinds, flags: flagsOut, hash: hashes, shape: shapes, prefix: prefixes, suffix: suffixes } = out);
+    }
     if (cls === 0) {
-      out.push(i, i + 1, K_PUNCT, lineStart ? F_LINESTART : 0, mixc(FNV, c), mixc(FNV ^ 0x55, c), 0, 0);
+      starts[count] = i;
+      ends[count] = i + 1;
+      kinds[count] = K_PUNCT;
+      flagsOut[count] = lineStart ? F_LINESTART : 0;
+      hashes[count] = mixc(FNV, c);
+      shapes[count] = mixc(FNV ^ 0x55, c);
+      prefixes[count] = 0;
+      suffixes[count] = 0;
+      count++;
       lineStart = false;
       i++;
       continue;
     }
     const s = i;
+    const first = cls;
     let h = FNV;
     let shape = FNV;
     let lastShape = -1;
@@ -132,17 +165,29 @@ export function tokenize(text: string, out: Tokens): void {
     let lowers = 0;
     let digits = 0;
     let prefix = FNV;
-    while (i < n) {
+    // the last three folded characters (l1 the last)
+    let l1 = 0;
+    let l2 = 0;
+    let l3 = 0;
+    for (;;) {
       const d = text.charCodeAt(i);
-      cls = charClass(d);
-      if (cls === 0) break;
-      const lc = lowerCode(d);
+      const lc = d < 0x100 ? LOWER[d]! : d;
       h = mixc(h, lc);
       if (i - s === 2) prefix = h;
-      if (cls === 1) uppers++;
-      else if (cls === 2) lowers++;
-      else digits++;
-      const sc = cls === 1 ? 88 : cls === 2 ? 120 : 100; // X x d
+      l3 = l2;
+      l2 = l1;
+      l1 = lc;
+      let sc: number;
+      if (cls === 1) {
+        uppers++;
+        sc = 88; // X
+      } else if (cls === 2) {
+        lowers++;
+        sc = 120; // x
+      } else {
+        digits++;
+        sc = 100; // d
+      }
       if (sc !== lastShape) {
         shape = mixc(shape, sc);
         lastShape = sc;
@@ -153,23 +198,37 @@ export function tokenize(text: string, out: Tokens): void {
         if (shapeRun <= 2 || digits > 0) shape = mixc(shape, sc);
       }
       i++;
+      if (i >= n) break;
+      const e = text.charCodeAt(i);
+      cls = e < 0x250 ? CLASS[e]! : isSpace(e) ? SPACE : charClass(e);
+      if (cls === 0 || cls === SPACE) break;
     }
     const len = i - s;
     if (len <= 2) prefix = h;
     // suffix: hash of the last 3 lowercase chars
     let suffix = FNV ^ 0x3;
-    for (let k = Math.max(s, i - 3); k < i; k++) suffix = mixc(suffix, lowerCode(text.charCodeAt(k)));
+    if (len >= 3) suffix = mixc(suffix, l3);
+    if (len >= 2) suffix = mixc(suffix, l2);
+    suffix = mixc(suffix, l1);
     let flags = lineStart ? F_LINESTART : 0;
-    const first = charClass(text.charCodeAt(s));
     if (first === 1) flags |= F_CAP;
     if (uppers > 1 && lowers === 0) flags |= F_ALLCAP;
     if (lowers > 0 && uppers === 0 && digits === 0) flags |= F_LOWER;
     if (digits > 0) flags |= F_HASDIGIT;
     if (digits === len) flags |= F_ALLDIGIT;
     if (digits > 0 && digits < len) flags |= F_MIXED;
-    out.push(s, i, digits === len ? K_DIGIT : K_WORD, flags, h, mixc(shape, Math.min(len, 8)), prefix, suffix);
+    starts[count] = s;
+    ends[count] = i;
+    kinds[count] = digits === len ? K_DIGIT : K_WORD;
+    flagsOut[count] = flags;
+    hashes[count] = h;
+    shapes[count] = mixc(shape, len < 8 ? len : 8);
+    prefixes[count] = prefix;
+    suffixes[count] = suffix;
+    count++;
     lineStart = false;
   }
+  out.count = count;
 }
 
 /** The lowercase FNV hash of a string, equal to the token hash of the same word. */

@@ -12,6 +12,10 @@ export function usesJudge(scanner: string, config: unknown): boolean {
     const judge = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).judge : undefined;
     return typeof judge === 'object' && judge !== null && (judge as Record<string, unknown>).enabled === true;
   }
+  if (scanner === 'safety/topics') {
+    const topics = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).topics : undefined;
+    return Array.isArray(topics) && topics.some((topic) => typeof topic === 'object' && topic !== null && (topic as Record<string, unknown>).judge === true);
+  }
   return false;
 }
 
