@@ -90,7 +90,7 @@ async function bench(name: string, open: (run: number) => Promise<AuditedEventSt
       const written = await writeRun(store);
       writes.push(written.wall);
       writesCpu.push(written.cpu);
-      // Sequential (one thread, as before parallel verification) then the default (worker threads), on the same data.
+      // Sequential (one thread, as before parallel verification) then the default (worker threads plus the calling thread), on the same data.
       let cpu = process.cpuUsage();
       const single = await store.verifyChain({ workers: 0 });
       sequentialCpu.push(perCpuSecond(single.records, cpu));
@@ -109,7 +109,7 @@ async function bench(name: string, open: (run: number) => Promise<AuditedEventSt
   const fmt = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(', ');
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   console.log(`${name}: chained writes  median ${n(median(writes))} events/s wall  (runs: ${fmt(writes)}; goal >= 20,000); ${n(median(writesCpu))} events per CPU-second (process, all threads)`);
-  console.log(`${name}: verification    median ${n(median(verifies))} records/s wall (runs: ${fmt(verifies)}; goal >= 100,000; ${workers} worker threads); ${n(median(verifiesCpu))} records per CPU-second (process, all threads)`);
+  console.log(`${name}: verification    median ${n(median(verifies))} records/s wall (runs: ${fmt(verifies)}; goal >= 100,000; ${workers} threads); ${n(median(verifiesCpu))} records per CPU-second (process, all threads)`);
   console.log(`${name}: verification, one thread  median ${n(median(sequential))} records/s wall (runs: ${fmt(sequential)}); ${n(median(sequentialCpu))} records per CPU-second`);
 }
 

@@ -6,8 +6,9 @@
  * than gsm8k (general chat, voice-assistant, coding and role-play requests) as extra negatives:
  * harmful/train's negatives are maths, persona prompts and sensitive-sounding questions only, and
  * a model trained on them flags ordinary short requests ("set an alarm for 7"). Dev files are
- * never read. Deterministic: a fixed seed drives every shuffle and split.
- * The L2/epoch grid is chosen on a seeded 80/20 split; Platt scaling and the threshold on 5-fold
+ * never read (the general-chat rows train the `general` heads only; the `specialist` heads learn
+ * from harmful/train alone, see MEMBERS). Deterministic: a fixed seed drives every shuffle and split.
+ * The L2 grid is chosen on a seeded 80/20 split; Platt scaling and the threshold on 5-fold
  * out-of-fold scores: at most 3% FPR over all negatives, over harmful/train's negatives, and over
  * the general-chat negatives, and at most 4% over harmful/train's hard negatives (`benign_hard`).
  */
@@ -17,8 +18,9 @@ import { join, resolve } from 'node:path';
 import { MODELS_DIR } from '../src/scanners/injection/model.ts';
 import { featurize } from '../src/scanners/injection/features.ts';
 import { HARMFUL_HEAD, HARMFUL_TASK } from '../src/scanners/harmful/analyze.ts';
-import { CUE_FEATURES, CUES_VERSION, harmfulCues } from '../src/scanners/harmful/cues.ts';
-import { HEADS_FORMAT, type HeadsFile } from '../src/scanners/shared/linear/heads.ts';
+import { CUE_FEATURES, CUES_VERSION, harmfulCues, TOPIC_FEATURES } from '../src/scanners/harmful/cues.ts';
+import { dequantize, HEADS_FORMAT, type HeadsFile } from '../src/scanners/shared/linear/heads.ts';
+import { margin } from '../src/scanners/injection/train.ts';
 import { canonicalParts } from '../src/scanners/shared/linear/parts.ts';
 import { trainCombination, trainHead, type HeadSpec } from '../src/scanners/shared/linear/train-heads.ts';
 import { canonicalize } from '../src/text/canonicalize.ts';
@@ -29,11 +31,20 @@ const EXTRA_NEGATIVES = 'prompt-injection/train.jsonl';
 const SEED = 20261126;
 const BITS = 18;
 /**
- * Two weight heads over the same rows, averaged (standardised margins) by the `harmful` head: word
- * n-grams only (char grams dilute the few words of a short request) and words + char grams (robust
- * to split and misspelt words). See ADR 0009.
+ * Four weight heads over 2^18 hashed buckets with skip-bigrams, and a salted copy of the hashed
+ * features when a hazard phrase matched (topical texts get weights of their own). `general` heads
+ * learn from every row, `specialist` heads from harmful/train only (sharper on sensitive-sounding
+ * requests, but blind to everyday chat); each pair is word n-grams only (char grams dilute the few
+ * words of a short request) and words + char grams (robust to split and misspelt words). The
+ * `harmful` head is the minimum of the two pairs' standardised sums: both must agree. See ADR 0009.
  */
-const MEMBERS: readonly [string, boolean][] = [['words', false], ['chars', true]];
+const MEMBERS: readonly { name: string; charGrams: boolean; specialist: boolean }[] = [
+  { name: 'words', charGrams: false, specialist: false },
+  { name: 'chars', charGrams: true, specialist: false },
+  { name: 'specialistWords', charGrams: false, specialist: true },
+  { name: 'specialistChars', charGrams: true, specialist: true },
+];
+const SKIP_GRAMS = 3;
 const MAX_FPR = 0.03;
 const MAX_HARD_FPR = 0.04;
 
@@ -55,6 +66,22 @@ function readRows(path: string, extra: boolean): Row[] {
   });
 }
 
+/** Operating-point rules over rows; `rowOf(i)` maps a head's example position to its row. */
+function specFor(rows: readonly Row[], rowOf: (position: number) => number): HeadSpec {
+  return {
+    bits: BITS,
+    dims: (1 << BITS) + CUE_FEATURES,
+    seed: SEED,
+    operatingPoint: { kind: 'fpr', maxFpr: MAX_FPR },
+    grid: { l2: [1e-4, 3e-4], epochs: [20] },
+    negativeGroups: [
+      { name: 'harmful/train', isMember: (position) => !rows[rowOf(position)]!.extra, maxFpr: MAX_FPR },
+      { name: 'benign_hard', isMember: (position) => !rows[rowOf(position)]!.extra && rows[rowOf(position)]!.category === 'benign_hard', maxFpr: MAX_HARD_FPR },
+      { name: 'general chat', isMember: (position) => rows[rowOf(position)]!.extra, maxFpr: MAX_FPR },
+    ],
+  };
+}
+
 function main(): void {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const started = performance.now();
@@ -70,39 +97,43 @@ function main(): void {
   log(`${HARMFUL_TASK}: ${rows.length} rows`);
   const texts = rows.map((row) => canonicalParts(canonicalize(row.text)).join('\n'));
   const cueIds = texts.map((text) => harmfulCues(text).ids);
-  const spec: HeadSpec = {
-    bits: BITS,
-    dims: (1 << BITS) + CUE_FEATURES,
-    seed: SEED,
-    operatingPoint: { kind: 'fpr', maxFpr: MAX_FPR },
-    grid: { l2: [1e-4, 3e-4], epochs: [20, 40] },
-    negativeGroups: [
-      { name: 'harmful/train', isMember: (index) => !rows[index]!.extra, maxFpr: MAX_FPR },
-      { name: 'benign_hard', isMember: (index) => !rows[index]!.extra && rows[index]!.category === 'benign_hard', maxFpr: MAX_HARD_FPR },
-      { name: 'general chat', isMember: (index) => rows[index]!.extra, maxFpr: MAX_FPR },
-    ],
-  };
-  const members: { name: string; outOfFold: readonly number[] }[] = [];
+  const labels = rows.map((row) => row.label);
+  const margins = new Map<string, readonly number[]>();
   const heads: HeadsFile['heads'] = {};
   const hypers: Record<string, unknown> = {};
-  for (const [name, charGrams] of MEMBERS) {
-    log(`  head ${name} (char grams ${charGrams ? 'on' : 'off'})`);
-    const examples = texts.map((text, index) => ({ vector: featurize(text, { bits: BITS, extra: cueIds[index]!, charGrams }), label: rows[index]!.label }));
-    const { hyper, ...head } = trainHead(examples, spec, log, 5, (outOfFold) => members.push({ name, outOfFold }));
-    heads[name] = { ...head, charGrams };
+  for (const { name, charGrams, specialist } of MEMBERS) {
+    log(`  head ${name} (char grams ${charGrams ? 'on' : 'off'}, ${specialist ? 'harmful/train rows only' : 'all rows'})`);
+    const indices = rows.flatMap((row, index) => (specialist && row.extra ? [] : [index]));
+    const vectors = rows.map((_, index) => featurize(texts[index]!, { bits: BITS, extra: cueIds[index]!, charGrams, skipGrams: SKIP_GRAMS, topicCopy: cueIds[index]!.some((id) => id < TOPIC_FEATURES) }));
+    const examples = indices.map((index) => ({ vector: vectors[index]!, label: rows[index]!.label }));
+    const spec = specFor(rows, (position) => indices[position]!);
+    let outOfFold: readonly number[] = [];
+    const { hyper, ...head } = trainHead(examples, spec, log, 5, (values) => (outOfFold = values));
+    // Rows the head never trained on (a specialist's general-chat rows) are scored by its final weights.
+    const weights = dequantize(new Int8Array(Buffer.from(head.weights, 'base64')), head.scale);
+    const all = rows.map((_, index) => margin(weights, head.bias, vectors[index]!));
+    indices.forEach((index, position) => (all[index] = outOfFold[position]!));
+    margins.set(name, all);
+    heads[name] = { ...head, charGrams, skipGrams: SKIP_GRAMS, topicCopy: true };
     hypers[name] = hyper;
   }
-  const combination = trainCombination(members, rows.map((row) => row.label), spec, log);
+  const spec = specFor(rows, (index) => index);
+  const members = (names: readonly string[]) => names.map((name) => ({ name, outOfFold: margins.get(name)! }));
+  for (const [name, of] of [['general', ['words', 'chars']], ['specialist', ['specialistWords', 'specialistChars']]] as const) {
+    heads[name] = { ...trainCombination(members(of), labels, spec, log, 'sum', (values) => margins.set(name, values)), weights: '' };
+  }
+  const combination = trainCombination(members(['general', 'specialist']), labels, spec, log, 'min');
   heads[HARMFUL_HEAD] = { ...combination, weights: '' };
   const file: HeadsFile = {
     format: HEADS_FORMAT,
     task: HARMFUL_TASK,
     bits: BITS,
     extraFeatures: CUE_FEATURES,
+    topicFeatures: TOPIC_FEATURES,
     featuresVersion: CUES_VERSION,
     trainedAt: 'deterministic',
     dataSha256: files.reduce((hash, file) => hash.update(readFileSync(join(dataRoot, file))), createHash('sha256')).digest('hex'),
-    hyper: { heads: hypers, files, seed: SEED, maxFpr: MAX_FPR, maxHardFpr: MAX_HARD_FPR, split: 'grid on a seeded 80/20 split; Platt + threshold on 5-fold out-of-fold scores; weights fitted on all of train', quantization: 'int8, square-root companding' },
+    hyper: { heads: hypers, files, seed: SEED, skipGrams: SKIP_GRAMS, maxFpr: MAX_FPR, maxHardFpr: MAX_HARD_FPR, split: 'grid on a seeded 80/20 split; Platt + threshold on 5-fold out-of-fold scores; weights fitted on all of train', quantization: 'int8, square-root companding' },
     metrics: { outOfFold: combination.metrics.outOfFold },
     heads,
   };

@@ -17,12 +17,14 @@ import { fit, margin, platt, rng, shuffled, toExample, type Example, type TrainO
 import { confusion, recallAtFpr, rocAuc, type Scored } from '../src/eval/metrics.ts';
 import { sigmoid } from '../src/scanners/injection/model.ts';
 import { partsOf, segmentProbability, trainSegments, type SegmentModel } from './train-segments.ts';
+import { augmentExamples } from './augment-injection.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const dataRoot = join(repoRoot, '..', 'shared', 'data');
 const SEED = 20261125;
 const BITS = 18;
-const TARGET_FPR = 0.01;
+/** The direct model's operating point on held-back train: under the issue's 2% with a margin for a new sample. */
+const TARGET_FPR = 0.015;
 /** Documents: the issue's operating point (FPR <= 0.02), on held-back clean documents. */
 const DOC_TARGET_FPR = 0.02;
 
@@ -77,16 +79,16 @@ interface Trained {
   holdout: Record<string, number | null>;
 }
 
-/** Grid over L2 and epochs on the held-back split; the best recall at 1% FPR (then AUC) wins. */
+/** Grid over L2 and epochs on the held-back split; the best recall at TARGET_FPR (then AUC) wins. */
 function split(count: number): { fitIdx: number[]; heldIdx: number[] } {
   const order = shuffled(Array.from({ length: count }, (_, index) => index), rng(SEED));
   const cut = Math.floor(order.length * 0.8);
   return { fitIdx: order.slice(0, cut), heldIdx: order.slice(cut) };
 }
 
-function trainWithHoldout(examples: readonly Example[], log: (line: string) => void): Trained {
+function trainWithHoldout(examples: readonly Example[], log: (line: string) => void, augment?: (fitIdx: readonly number[]) => Example[]): Trained {
   const { fitIdx, heldIdx } = split(examples.length);
-  const fitSet = fitIdx.map((index) => examples[index]!);
+  const fitSet = fitIdx.map((index) => examples[index]!).concat(augment ? augment(fitIdx) : []);
   const heldSet = heldIdx.map((index) => examples[index]!);
   let best: (Trained & { key: [number, number] }) | undefined;
   for (const l2 of [1e-6, 1e-5]) {
@@ -100,11 +102,11 @@ function trainWithHoldout(examples: readonly Example[], log: (line: string) => v
       const atFpr = recallAtFpr(scored, TARGET_FPR);
       const auc = rocAuc(scored) ?? 0;
       const key: [number, number] = [atFpr?.recall ?? 0, auc];
-      log(`  l2=${l2} epochs=${epochs}: held-back recall@1%FPR=${key[0].toFixed(4)} auc=${auc.toFixed(4)}`);
+      log(`  l2=${l2} epochs=${epochs}: held-back recall@targetFPR=${key[0].toFixed(4)} auc=${auc.toFixed(4)}`);
       if (!best || key[0] > best.key[0] || (key[0] === best.key[0] && key[1] > best.key[1])) {
         const threshold = Math.min(0.99, Math.max(0.05, atFpr?.threshold ?? 0.5));
         const counts = confusion(scored, threshold);
-        best = { weights, bias, platt: calibration, threshold, hyper, key, holdout: { n: heldSet.length, recall: counts.tpr, fpr: counts.fpr, f1: counts.f1, auc, recall_at_1pct_fpr: atFpr?.recall ?? null } };
+        best = { weights, bias, platt: calibration, threshold, hyper, key, holdout: { n: heldSet.length, recall: counts.tpr, fpr: counts.fpr, f1: counts.f1, auc, recall_at_target_fpr: atFpr?.recall ?? null, recall_at_1pct_fpr: recallAtFpr(scored, 0.01)?.recall ?? null } };
       }
     }
   }
@@ -127,8 +129,29 @@ const isDocument = (row: Row): boolean => row.source.startsWith('bipia:');
  * threshold is calibrated on held-back documents (1% FPR on clean BIPIA documents), not on prompt
  * negatives: an imperative sentence is normal in a user prompt and suspicious inside a document.
  */
-function trainTask(rows: readonly Row[], examples: readonly Example[], parts: readonly string[][] | null, log: (line: string) => void): TaskModel {
-  const trained = trainWithHoldout(examples, log);
+/** Folds of the out-of-fold scores of clean fitted documents (a check of the shipped indirect threshold). */
+const CLEAN_FOLDS = 5;
+
+/**
+ * Out-of-fold scores of the clean BIPIA documents in `fitIdx`: each fold's piece model is trained
+ * without that fold's clean documents. Reported next to the held-back figures: the held-back 20%
+ * has ~130 clean documents, where one document moves the threshold.
+ */
+function outOfFoldClean(rows: readonly Row[], parts: readonly string[][], fitIdx: readonly number[], heldIdx: readonly number[]): Scored[] {
+  const clean = fitIdx.filter((index) => isDocument(rows[index]!) && rows[index]!.label === 0);
+  const scored: Scored[] = [];
+  for (let fold = 0; fold < CLEAN_FOLDS; fold++) {
+    const out = new Set(clean.filter((_, k) => k % CLEAN_FOLDS === fold));
+    const model = trainSegments(rows, parts, fitIdx.filter((index) => !out.has(index)), heldIdx, BITS, SEED);
+    for (const index of out) scored.push({ score: segmentProbability(model, parts[index]!, BITS), label: 0 });
+  }
+  return scored;
+}
+
+function trainTask(rows: readonly Row[], examples: readonly Example[], parts: readonly string[][] | null, log: (line: string) => void, cleanFolds = false): TaskModel {
+  // The direct model is augmented (evasions, synthetic adversarial suffixes); the indirect piece model reads views instead.
+  const augment = parts ? undefined : (fitIdx: readonly number[]): Example[] => augmentExamples(rows, fitIdx, 'direct', BITS, SEED);
+  const trained = trainWithHoldout(examples, log, augment);
   const docScore = (example: Example): number => sigmoid(trained.platt.a * margin(trained.weights, trained.bias, example.vector) + trained.platt.b);
   if (!parts) return { trained, segment: null, threshold: trained.threshold, score: docScore, holdout: trained.holdout };
   const { fitIdx, heldIdx } = split(examples.length);
@@ -140,9 +163,13 @@ function trainTask(rows: readonly Row[], examples: readonly Example[], parts: re
   const docs = scoredOf(heldIdx.filter((index) => isDocument(rows[index]!)));
   const prompts = scoredOf(heldIdx.filter((index) => !isDocument(rows[index]!) && parts[index]!.length > 0));
   const threshold = Math.min(0.99, Math.max(0.05, recallAtFpr(docs, DOC_TARGET_FPR)?.threshold ?? 0.5));
+  // A second opinion on that threshold for the shipped model (not for the 20 LOSO trainings): out-of-fold
+  // scores of the clean fitted documents, ~5x more clean documents than the held-back ones.
+  const outOfFold = cleanFolds ? outOfFoldClean(rows, parts, fitIdx, heldIdx) : [];
+  const oof: Record<string, number | null> = outOfFold.length > 0 ? { clean_oof_n: outOfFold.length, clean_oof_fpr: confusion(outOfFold, threshold).fpr, clean_oof_threshold_at_2pct: recallAtFpr(outOfFold.concat(docs.filter((d) => d.label === 1)), DOC_TARGET_FPR)?.threshold ?? null } : {};
   const counts = confusion(docs, threshold);
   const promptCounts = confusion(prompts, threshold);
-  const holdout = { n: docs.length, recall: counts.tpr, fpr: counts.fpr, f1: counts.f1, auc: rocAuc(docs), recall_at_1pct_fpr: recallAtFpr(docs, 0.01)?.recall ?? null, prompt_recall: promptCounts.tpr, prompt_fpr: promptCounts.fpr };
+  const holdout = { n: docs.length, recall: counts.tpr, fpr: counts.fpr, f1: counts.f1, auc: rocAuc(docs), recall_at_1pct_fpr: recallAtFpr(docs, 0.01)?.recall ?? null, prompt_recall: promptCounts.tpr, prompt_fpr: promptCounts.fpr, ...oof };
   log(`  piece model: held-back documents ${JSON.stringify(holdout)} threshold=${threshold.toFixed(4)}`);
   return { trained, segment, threshold, score, holdout };
 }
@@ -163,7 +190,9 @@ function leaveOneSourceOut(rows: readonly Row[], examples: readonly Example[], p
     const model = trainTask(outsideIdx.map((index) => rows[index]!), outsideIdx.map((index) => examples[index]!), parts ? outsideIdx.map((index) => parts[index]!) : null, () => {});
     const scored = insideIdx.map((index) => ({ score: model.score(examples[index]!, parts?.[index]), label: examples[index]!.label }));
     const counts = confusion(scored, model.threshold);
-    const result = { group, n: insideIdx.length, positives: counts.tp + counts.fn, recall: counts.tp + counts.fn > 0 ? counts.tpr : null, fpr: counts.fp + counts.tn > 0 ? counts.fpr : null, auc: rocAuc(scored) };
+    // Also at 0.9, the blocking threshold of the default policy's direct-injection tier (src/config/defaults.ts).
+    const high = confusion(scored, 0.9);
+    const result = { group, n: insideIdx.length, positives: counts.tp + counts.fn, recall: counts.tp + counts.fn > 0 ? counts.tpr : null, fpr: counts.fp + counts.tn > 0 ? counts.fpr : null, auc: rocAuc(scored), recall_at_0_9: high.tp + high.fn > 0 ? high.tpr : null, fpr_at_0_9: high.fp + high.tn > 0 ? high.fpr : null };
     log(`  leave out ${group}: ${JSON.stringify(result)}`);
     results.push(result);
   }
@@ -184,7 +213,7 @@ function main(): void {
     log(`${task}: ${rows.length} rows from ${spec.files.join(', ')}`);
     const examples = featurizeRows(rows, spec.mode);
     const parts = spec.mode === 'indirect' ? rows.map((row) => (isDocument(row) || row.label === 1 ? partsOf(row.text) : [])) : null;
-    const taskModel = trainTask(rows, examples, parts, log);
+    const taskModel = trainTask(rows, examples, parts, log, true);
     const trained = taskModel.trained;
     const metrics: Record<string, unknown> = { holdout: trained.holdout, ...(taskModel.segment ? { documentHoldout: taskModel.holdout } : {}) };
     if (loso) {

@@ -5,6 +5,8 @@ import type { Config } from './config/schema.ts';
 import { createGatewayServer } from './http/server.ts';
 import { createAccessControl, type AccessControl } from './proxy/access-control.ts';
 import { createGateway, type Gateway } from './proxy/gateway.ts';
+import { openPseudonymizer } from './proxy/pseudonymizer-setup.ts';
+import type { Pseudonymizer } from './pseudonyms/pseudonymizer.ts';
 import { openEventStore } from './store/open.ts';
 import { startRetentionJob } from './store/retention.ts';
 import { openReviewRuntime, type ReviewRuntime } from './review/runtime.ts';
@@ -43,11 +45,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let gateway: Gateway;
   let access: AccessControl | undefined;
   let review: ReviewRuntime | undefined;
+  let pseudonymizer: Pseudonymizer | null = null;
   try {
     access = await createAccessControl({ config, dataDir: options.dataDir, logger, env: options.env ?? process.env });
     if (config.review.enabled) review = openReviewRuntime({ config: config.review, dataDir: options.dataDir, env: options.env ?? process.env, logger });
-    gateway = createGateway({ config, logger, store, dataDir: options.dataDir, env: options.env ?? process.env, access, ...(review ? { review } : {}) });
+    // The pseudonym vault follows storage.kind: shared in PostgreSQL, so a conversation may move between instances.
+    pseudonymizer = await openPseudonymizer(config, options.dataDir, options.env ?? process.env, logger);
+    gateway = createGateway({ config, logger, store, dataDir: options.dataDir, env: options.env ?? process.env, access, pseudonymizer, ...(review ? { review } : {}) });
   } catch (error) {
+    await pseudonymizer?.close();
     review?.close();
     await access?.close();
     await store.close();

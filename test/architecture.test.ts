@@ -20,7 +20,8 @@ const forbidden: Record<string, string[]> = {
   http: ['cli'],
   config: ['http', 'proxy', 'cli'],
   crypto: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire', 'pseudonyms'],
-  pseudonyms: ['http', 'proxy', 'cli', 'policy', 'providers', 'store', 'wire'],
+  // pseudonyms may use store's PostgreSQL migration runner (the shared vault has its own migration track).
+  pseudonyms: ['http', 'proxy', 'cli', 'policy', 'providers', 'wire'],
   audit: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire'],
   review: ['http', 'proxy', 'cli', 'scanners', 'providers', 'wire', 'reports'],
   reports: ['http', 'proxy', 'cli', 'scanners', 'providers', 'wire'],

@@ -122,7 +122,7 @@ export const Spotlighting = z
 
 export const Pseudonymisation = z
   .object({
-    enabled: z.boolean().default(false).describe('Keep a per-tenant, per-conversation vault of values replaced with a `pseudonymise` style, and restore them in responses (streamed ones included).'),
+    enabled: z.boolean().default(false).describe('Keep a per-tenant, per-conversation vault of values replaced with a `pseudonymise` style, and restore them in responses (streamed ones included). The vault follows `storage.kind`: `<dataDir>/vault.db`, or PostgreSQL shared by every gateway on the database (all of them need the same BULWARK_MASTER_KEY).'),
     conversationHeader: z.string().regex(/^[a-z0-9-]+$/, 'expected a lowercase header name').default('x-bulwark-conversation-id').describe('Request header naming the conversation; without it the mapping lasts one request.'),
     ttlSeconds: z.number().int().min(60).max(90 * 86_400).default(86_400).describe('How long a conversation\'s mappings are kept after its last use.'),
   })
@@ -157,7 +157,7 @@ export const Server = z
 export const PostgresStorage = z
   .object({
     url: SecretRef.default({ env: 'BULWARK_POSTGRES_URL' }).describe('Connection string postgres://user:password@host:port/database, or { env } naming the variable holding it; never logged.'),
-    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected lowercase letters, digits and _ (at most 63, not starting with a digit)').default('bulwark').describe('Schema holding the event tables; created and migrated at startup.'),
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected lowercase letters, digits and _ (at most 63, not starting with a digit)').default('bulwark').describe('Schema holding the event tables (and the pseudonym vault\'s); created and migrated at startup.'),
     poolSize: z.number().int().min(1).max(100).default(4).describe('Most connections each gateway process opens.'),
   })
   .strict();

@@ -13,7 +13,7 @@ import { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
 import { readBodyText } from './read-body.ts';
 import { assertValid, failUpstream, guardRequest, routeFor } from './request-guard.ts';
-import { beginPseudonyms, restoreResponseBody } from './pseudonymisation.ts';
+import { beginPseudonyms, commitPseudonyms, restoreResponseBody } from './pseudonymisation.ts';
 import { plantCanary, spotlight } from './request-transforms.ts';
 import { scanPhase } from './scan-phase.ts';
 import type { ResponseSink } from './sink.ts';
@@ -59,12 +59,17 @@ export async function handleChat(global: Gateway, call: ChatCall): Promise<void>
   const policy = gateway.config.policy.name;
 
   // 1. Scan every segment of the request, whatever its origin; pseudonymised values go to the conversation's vault.
-  const pseudonyms = beginPseudonyms(gateway, call.headers, call.tenant ?? 'default', state);
+  const begun = beginPseudonyms(gateway, call.headers, call.tenant ?? 'default', state, draft);
+  // The embedded vault answers synchronously; only a PostgreSQL vault costs an await.
+  const pseudonyms = begun instanceof Promise ? await begun : begun;
   const requestSegments = client.requestSegments(body);
   // The client's own system text, for leak/system-prompt on the answer (before canary or spotlighting change it).
   rememberSystemPrompts(state, requestSegments);
   const request = await guardRequest(gateway, { body, segments: requestSegments, draft, state });
-  pseudonyms?.commit();
+  if (pseudonyms) {
+    const committed = commitPseudonyms(gateway, pseudonyms, draft);
+    if (committed) await committed;
+  }
   const restorations = pseudonyms?.restorations ?? new Map<string, string>();
 
   // 2. Plant the canary and mark untrusted content; after the scan, so neither counts as the client's text.

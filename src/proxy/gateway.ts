@@ -60,6 +60,8 @@ export interface GatewayOptions {
   access?: AccessControl;
   /** The review queue (startGateway opens it when `review.enabled`); closed with the gateway. */
   review?: ReviewRuntime;
+  /** The pseudonym vault as `openPseudonymizer` opened it (startGateway: PostgreSQL when storage.kind is postgres); closed with the gateway. Absent: the embedded SQLite vault when the policy pseudonymises. */
+  pseudonymizer?: Pseudonymizer | null;
 }
 
 /**
@@ -95,7 +97,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     throw new ConfigError('rules', [{ path: 'rules', message: error instanceof Error ? error.message : String(error) }]);
   }
   const runner = compilePolicy(config, logger, options.dataDir, judge, rules);
-  const pseudonymizer = createPseudonymizer(config, options.dataDir, options.env ?? process.env, logger);
+  const pseudonymizer = options.pseudonymizer !== undefined ? options.pseudonymizer : createPseudonymizer(config, options.dataDir, options.env ?? process.env, logger);
   const env = options.env ?? process.env;
   const alerts = config.alerting.channels.length > 0 ? new AlertEngine({ rules: config.alerts, alerting: config.alerting, policy: config.policy.name, logger: logger.child({ component: 'alerts' }), env }) : null;
   const tracer = createTracer(config.telemetry, logger.child({ component: 'tracing' }), env);
@@ -117,7 +119,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     compile: (other) => compilePolicy(other, logger, options.dataDir, judge, rules),
     record(event) {
       store.append(event);
-      options.review?.consider(event);
+      // `full` content is plaintext until the store seals it: the review queue (its own database) never gets it.
+      options.review?.consider(event.contentMode === 'full' && event.content !== null ? { ...event, content: null } : event);
       // Metrics count in place (a few map lookups); tracing queues spans and alerts queue the event: neither waits.
       metrics?.recordEvent(event);
       tracer?.finish(event);
@@ -131,7 +134,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close() {
       rules.close();
       await upstream.close();
-      pseudonymizer?.close();
+      await pseudonymizer?.close();
       await options.access?.close();
       options.review?.close();
       await alerts?.close();

@@ -10,8 +10,10 @@ import { ConversationPlaceholders } from './conversation-placeholders.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { placeholderSafeEnd, restorePlaceholders } from './restore.ts';
 import { createSqliteVaultStore } from './vault-store.ts';
+import { runVaultStoreContract } from './vault-store.contract.ts';
 
 const keyring = loadMasterKeyring('/nonexistent', { BULWARK_MASTER_KEY: 'ab'.repeat(32) });
+const otherKeyring = loadMasterKeyring('/nonexistent', { BULWARK_MASTER_KEY: 'cd'.repeat(32) });
 const silent = pino({ level: 'silent' });
 
 function tempVault() {
@@ -95,20 +97,56 @@ describe('vault store', () => {
     reopened.close();
   });
 
-  it('sessions share numbering across turns of one conversation only', () => {
+  it('sessions share numbering across turns of one conversation only, synchronously', () => {
     const { path } = tempVault();
     const pseudonymizer = new Pseudonymizer(createSqliteVaultStore(path, keyring), { ttlSeconds: 3600 }, silent);
     const first = pseudonymizer.begin('t', 'conv');
+    assert.ok(!(first instanceof Promise), 'the embedded vault never makes the request wait a tick');
     assert.equal(first.allocator.placeholderFor('PERSON', 'Jane Doe', true), '<PERSON_1>');
-    first.commit();
+    assert.equal(first.commit(), undefined);
     const second = pseudonymizer.begin('t', 'conv');
-    assert.equal(second.allocator.placeholderFor('PERSON', 'John Roe', true), '<PERSON_2>');
+    assert.ok(!(second instanceof Promise));
     assert.equal(second.allocator.placeholderFor('PERSON', 'Jane Doe', true), '<PERSON_1>');
     assert.equal(second.restorations.get('<PERSON_1>'), 'Jane Doe');
-    const ephemeral = pseudonymizer.begin('t', null);
-    assert.equal(ephemeral.allocator.placeholderFor('PERSON', 'John Roe', true), '<PERSON_1>');
-    ephemeral.commit();
-    assert.equal(pseudonymizer.begin('t', 'conv').restorations.size, 1);
+    pseudonymizer.close();
+  });
+
+  it('a conversation used within its TTL is extended even when nothing new is stored', () => {
+    const { path } = tempVault();
+    const store = createSqliteVaultStore(path, keyring);
+    const scope = { tenant: 't', conversation: 'long' };
+    // Stored long ago: less than half of the one-hour TTL is left.
+    store.save(scope, [{ placeholder: '<PERSON_1>', type: 'PERSON', value: 'Jane Doe' }], Date.now() + 20 * 60_000);
+    const pseudonymizer = new Pseudonymizer(store, { ttlSeconds: 3600 }, silent);
+    const session = pseudonymizer.begin('t', 'long');
+    assert.ok(!(session instanceof Promise));
+    assert.equal(session.allocator.placeholderFor('PERSON', 'Jane Doe', true), '<PERSON_1>');
+    session.commit();
+    const expiry = store.load(scope)[0]!.expiresAt!;
+    assert.ok(expiry > Date.now() + 55 * 60_000, `expiry extended to a full TTL (${expiry - Date.now()} ms left)`);
     pseudonymizer.close();
   });
 });
+
+runVaultStoreContract('sqlite', {
+  async fresh(ring) {
+    const { path } = tempVault();
+    return {
+      store: createSqliteVaultStore(path, ring),
+      reopen: async (other) => createSqliteVaultStore(path, other),
+      async dump() {
+        const raw = new Database(path, { readonly: true });
+        try {
+          return JSON.stringify(raw.prepare('SELECT * FROM vault_entries').all());
+        } finally {
+          raw.close();
+        }
+      },
+      async moveTenant(from, to) {
+        const raw = new Database(path);
+        raw.prepare('UPDATE vault_entries SET tenant = ? WHERE tenant = ?').run(to, from);
+        raw.close();
+      },
+    };
+  },
+}, keyring, otherKeyring);

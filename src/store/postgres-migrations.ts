@@ -92,12 +92,22 @@ export function quoteSchema(schema: string): string {
   return `"${schema}"`;
 }
 
+/** Where a component's schema history is recorded: its own table, so components version independently. */
+export interface MigrationTrack {
+  /** Table (in the schema) listing the applied versions. */
+  table: string;
+  /** What the tables belong to, for errors. */
+  label: string;
+}
+
+const EVENT_STORE_TRACK: MigrationTrack = { table: 'schema_migrations', label: 'event store' };
+
 /**
  * Creates the schema when missing and applies every pending migration, all in one
  * transaction that holds an advisory lock, so gateways starting together migrate once.
  * Returns the versions applied. A database newer than this build fails.
  */
-export async function migratePostgres(pool: pg.Pool, schema: string, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number[]> {
+export async function migratePostgres(pool: pg.Pool, schema: string, migrations: readonly PgMigration[] = PG_MIGRATIONS, track: MigrationTrack = EVENT_STORE_TRACK): Promise<number[]> {
   const q = quoteSchema(schema);
   const client = await pool.connect();
   const applied: number[] = [];
@@ -105,15 +115,16 @@ export async function migratePostgres(pool: pg.Pool, schema: string, migrations:
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['bulwark-migrate', schema]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${q}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${q}.schema_migrations`);
+    const history = `${q}.${quoteSchema(track.table)}`;
+    await client.query(`CREATE TABLE IF NOT EXISTS ${history} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${history}`);
     const current = rows[0]?.v ?? 0;
     const latest = migrations.at(-1)?.version ?? 0;
-    if (current > latest) throw new Error(`event store schema version ${current} is newer than this build supports (${latest}); upgrade the gateway`);
+    if (current > latest) throw new Error(`${track.label} schema version ${current} is newer than this build supports (${latest}); upgrade the gateway`);
     for (const m of migrations) {
       if (m.version <= current) continue;
       await client.query(m.sql.replaceAll('{schema}', q));
-      await client.query(`INSERT INTO ${q}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      await client.query(`INSERT INTO ${history} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push(m.version);
     }
     await client.query('COMMIT');

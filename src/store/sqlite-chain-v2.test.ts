@@ -125,6 +125,20 @@ describe('audit chain v2 on SQLite', () => {
     }
   });
 
+  test('workers that cannot read the store only cost the sequential pass: the result is still exact', async () => {
+    const path = await chainedDatabase(300);
+    const db = new Database(path, { readonly: true });
+    try {
+      const source = sqliteChainSource(db);
+      source.parallel = { ...source.parallel!, workerData: { ...source.parallel!.workerData, path: join(root, 'missing.db') } };
+      const result = await verifyChain(source, { verifyKey, workers: 3, minParallelRecords: 100 });
+      assert.equal(result.ok, true, JSON.stringify(result.problems));
+      assert.equal(result.records, 300);
+    } finally {
+      db.close();
+    }
+  });
+
   test('records chained in format 1 (before migration 3) and format 2 after them verify as one chain', async () => {
     const path = join(root, `db-${++counter}`, 'events.sqlite');
     mkdirSync(dirname(path), { recursive: true });

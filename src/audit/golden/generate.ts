@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { chainedValues, chainHash, CHAINED_FIELDS, CHAIN_FORMAT, GENESIS_HASH, recordBytes, signCheckpoint } from '../chain-format.mjs';
+import { chainedValues, chainHash, CHAINED_FIELDS, CHAINED_FIELDS_V2, CHAIN_FORMAT, CHAIN_FORMAT_V2, contentDigest, GENESIS_HASH, recordBytes, signCheckpoint } from '../chain-format.mjs';
 import type { ChainedValue } from '../chain-format.mjs';
 import { keyIdOf } from '../signing-key.ts';
 
@@ -16,6 +16,8 @@ export interface GoldenRecord {
   seq: number;
   prevHash: string;
   hash: string;
+  /** 2 for format v2 records (their `row` also holds the stored `content`, outside the hash); absent: v1. */
+  format?: 2;
   row: Record<string, ChainedValue>;
 }
 
@@ -113,11 +115,44 @@ export function goldenVectors(): Record<string, GoldenVector> {
   const forged = checkpoints.map((c) => ({ ...c }));
   forged[0]!.time = '2025-01-02T03:05:59.000Z';
 
+  const v2 = goldenVectorsV2(privateKey, keyId, base.publicKeyPem);
   return {
+    ...v2,
     'chain.json': { ...base, description: 'Eight records and two signed checkpoints; verifies.', records, checkpoints, expected: null },
     'edited.json': { ...base, description: 'Record 3 has its status changed after it was chained.', records: edited, checkpoints, expected: { position: 3, kind: 'edited' } },
     'deleted.json': { ...base, description: 'Record 5 is deleted.', records: deleted, checkpoints, expected: { position: 5, kind: 'missing' } },
     'swapped.json': { ...base, description: 'Records 6 and 7 exchange positions.', records: swapped, checkpoints, expected: { position: 6, kind: 'reordered' } },
     'bad-checkpoint.json': { ...base, description: 'The checkpoint at seq 4 has its time changed after signing.', records, checkpoints: forged, expected: { position: 4, kind: 'bad-checkpoint' } },
+  };
+}
+
+/** Row i in format v2: the v1 row's values plus project, key id and content mode, content committed by its digest. */
+function rowV2(i: number): Record<string, ChainedValue> {
+  const v1 = row(i);
+  const content = i === 3 ? JSON.stringify({ sealed: 'c1.ck_00000000000000aa.AAAAAAAAAAAAAAAA.c2VhbGVk' }) : i % 2 === 0 ? JSON.stringify({ request: `prompt ${i} [EMAIL] — ünïcødé 🚀` }) : null;
+  const values: Record<string, ChainedValue> = { ...v1, project: i === 5 ? null : 'prj_golden', key_id: i === 5 ? null : 'key_golden', content_mode: i === 3 ? 'full' : content === null ? 'none' : 'redacted', content_digest: contentDigest(content) };
+  return { ...Object.fromEntries(CHAINED_FIELDS_V2.map((f) => [f, values[f] ?? null])), content };
+}
+
+/** Format v2 vectors: a chain whose record 4 had its content cleared by retention (verifies), and one whose stored content was edited. */
+function goldenVectorsV2(privateKey: ReturnType<typeof createPrivateKey>, keyId: string, publicKeyPem: string): Record<string, GoldenVector> {
+  const records: GoldenRecord[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let seq = 1; seq <= 6; seq++) {
+    const r = rowV2(seq);
+    const hash = chainHash(PARTITION, seq, prevHash, chainedValues(r, 2), 2);
+    records.push({ seq, prevHash, hash, format: 2, row: r });
+    prevHash = hash;
+  }
+  const time = new Date(Date.UTC(2026, 10, 26, 0, 0, 0)).toISOString();
+  const checkpoints: GoldenCheckpoint[] = [{ partition: PARTITION, seq: 6, hash: records[5]!.hash, time, keyId, signature: signCheckpoint(privateKey, PARTITION, 6, records[5]!.hash, time) }];
+  const base = { format: CHAIN_FORMAT_V2, partition: PARTITION, publicKeyPem, keyId, firstRecordBytesHex: recordBytes(PARTITION, 1, GENESIS_HASH, chainedValues(records[0]!.row, 2), 2).toString('hex') };
+  const cleared = records.map((r) => ({ ...r, row: { ...r.row } }));
+  cleared[3]!.row.content = null;
+  const edited = records.map((r) => ({ ...r, row: { ...r.row } }));
+  edited[5]!.row.content = JSON.stringify({ request: 'prompt 6 changed' });
+  return {
+    'chain-v2.json': { ...base, description: 'Format v2: six records (content committed by content_digest), record 4 with its content cleared by retention, one signed checkpoint; verifies.', records: cleared, checkpoints, expected: null },
+    'content-edited-v2.json': { ...base, description: 'Format v2: the stored content of record 6 no longer matches its chained content_digest.', records: edited, checkpoints, expected: { position: 6, kind: 'edited' } },
   };
 }

@@ -2,7 +2,9 @@
  * The harmful classifier's features beyond n-grams: which hazard categories the lexicon finds,
  * whether the text is a request (imperative or "how do I"), whether it targets a person, and
  * guards learned from hard negatives (technical homonyms such as "kill a process", fiction and
- * games, safety/education questions, figurative use), misinformation and risky-behaviour cues. Each is a dense feature id after the hashed
+ * games, safety/education questions, figurative use), misinformation and risky-behaviour cues,
+ * the manner of an act (covert, vengeful, evasive), a stated benign purpose, personal advice,
+ * false premises and private facts about a person. Each is a dense feature id after the hashed
  * buckets, and the co-occurrences (request x category, category x guard) are features of their
  * own, so the model learns that "how do I kill" is harmful next to "my neighbour" and not next to
  * "Python process". Training and inference share `harmfulCues`.
@@ -11,7 +13,7 @@ import { HAZARD_CATEGORIES, LEXICON, type HazardCategory } from './lexicon.ts';
 import { PhraseMatcher } from './phrases.ts';
 
 /** Bump when a phrase list or feature id changes: the model must then be retrained. */
-export const CUES_VERSION = 'harmful-cues/2';
+export const CUES_VERSION = 'harmful-cues/3';
 
 const REQUEST = [
   'how to', 'how do i', 'how can i', 'how could i', 'how would i', 'how should i', 'how do you', 'how can you', 'can you help', 'help me', 'give me',
@@ -32,7 +34,7 @@ const TECHNICAL = [
 const FICTION = [
   'novel', 'story', 'stories', 'fiction*', 'movie', 'movies', 'film', 'films', 'game', 'games', 'video game', 'minecraft', 'fortnite', 'gta', 'call of duty',
   'character', 'characters', 'villain', 'plot', 'screenplay', 'poem', 'dnd', 'dungeons', 'roleplay', 'chess', 'board game', 'book', 'series', 'episode',
-  'anime', 'comic*', 'fantasy', 'zombie*', 'hero', 'play', 'scene', 'harry potter', 'star wars', 'pokemon', 'mario', 'lord of the rings', 'batman',
+  'anime', 'comic*', 'hypothetical*', 'pretend', 'role play', 'fantasy', 'zombie*', 'hero', 'play', 'scene', 'harry potter', 'star wars', 'pokemon', 'mario', 'lord of the rings', 'batman',
 ];
 const SAFETY = [
   'is it safe', 'safe to', 'dangerous', 'safety', 'safely', 'prevent*', 'protect*', 'avoid', 'history', 'historical', 'why did', 'what happened',
@@ -58,7 +60,41 @@ const RISKY = [
   'extremely short', 'fast results', 'no sleep', 'stay awake', 'less than 500', 'starve', 'binge', 'stop eating', 'without a license', 'without a helmet',
 ];
 
-const GROUPS = [REQUEST, PERSON, TECHNICAL, FICTION, SAFETY, FIGURATIVE, MISINFORMATION, RISKY] as const;
+/** The manner of a harmful act: covert, vengeful, evading rules or detection. */
+const INTENT = [
+  'without getting caught', 'without being caught', 'get away with', 'without anyone knowing', 'without them knowing', 'without him knowing', 'without her knowing',
+  'without their knowledge', 'without their consent', 'without permission', 'secretly', 'covertly', 'undetected', 'undetectable', 'untraceable', 'anonymously',
+  'revenge', 'get back at', 'make them suffer', 'make him suffer', 'make her suffer', 'afraid of me', 'terroriz*', 'humiliat*', 'left out', 'make someone feel',
+  'evade', 'evading', 'bypass*', 'illegally', 'black market', 'counterfeit*', 'forge', 'forged', 'forging', 'lure', 'trick someone', 'trick people', 'deceive', 'scam*',
+  'exploit*', 'sabotag*', 'destroy', 'ruin', 'hurt', 'harm', 'poison*', 'cheat', 'steal*', 'hack*', 'break into', 'spy', 'hide from', 'hide money', 'launder*',
+];
+/** A stated benign purpose: accuracy, awareness, defence, support, education, play. */
+const PURPOSE = [
+  'awareness', 'accurate', 'true information', 'factual', 'debunk*', 'combat', 'counter', 'fight against', 'affirm*', 'supportive', 'inclusive', 'respectful',
+  'understanding', 'safeguard*', 'secure', 'securing', 'harm reduction', 'deal with', 'school project', 'role playing game', 'mock', 'toy', 'legitimate',
+  'responsibly', 'responsible', 'ethically', 'positive', 'celebrat*', 'promote', 'encourage', 'kindness', 'respect', 'healthy', 'sustainabl*', 'strong password',
+  'help a friend', 'help my friend', 'support my', 'a friend who', 'hotline', 'helpline', 'seek help', 'get help', 'therapist', 'counsel*', 'crisis line', 'talk to',
+  'discourage', 'verify', 'fact check', 'stop someone', 'warning signs',
+];
+/** Personal health, legal or money decisions asked of the assistant (specialised advice). */
+const ADVICE = [
+  'do i have', 'should i take', 'should i stop', 'should i invest', 'how should i invest', 'induce vomit*', 'on myself', 'my own',
+  'my symptoms', 'i m experiencing', 'i have been feeling', 'i ve been feeling', 'am i', 'my child swallowed', 'my doctor', 'without a doctor', 'without seeing a doctor',
+  'instead of going to', 'self medicat*', 'self treat*', 'home remedy', 'diagnose me',
+];
+/** A false premise presented as settled fact (misinformation). */
+const PREMISE = [
+  'since all', 'since the world', 'since artificial intelligence', 'since ai', 'became self aware', 'became smarter than', 'discovery of', 'officially announce*',
+  'complete melting', 'as i heard', 'i heard that', 'i heard', 'rumor*', 'rumour*', 'is it true', 'heard rumors', 'they say that', 'proven that', 'everyone knows',
+];
+/** Personal facts about a named or specific person (privacy). */
+const PRIVATE = [
+  'religious views', 'religious beliefs', 'sexual orientation', 'net worth', 'medical history', 'medical condition', 'home address', 'criminal record', 'salary',
+  'phone number', 'location coordinates', 'current location', 'where is', 'email address', 'names and addresses', 'bank account', 'account information',
+  'social security', 'date of birth', 'health condition', 'political views', 'love life', 'affair', 'dating history', 'password', 'passwords', 'recent picture',
+];
+
+const GROUPS = [REQUEST, PERSON, TECHNICAL, FICTION, SAFETY, FIGURATIVE, MISINFORMATION, RISKY, INTENT, PURPOSE, ADVICE, PREMISE, PRIVATE] as const;
 const CATEGORY_COUNT = HAZARD_CATEGORIES.length;
 const matcher = new PhraseMatcher([...HAZARD_CATEGORIES.map((category) => LEXICON[category]), ...GROUPS]);
 
@@ -80,8 +116,24 @@ const ID = {
   risky: 2 * CATEGORY_COUNT + 11,
   requestMisinformation: 2 * CATEGORY_COUNT + 12,
   requestRisky: 2 * CATEGORY_COUNT + 13,
+  intent: 2 * CATEGORY_COUNT + 14,
+  requestIntent: 2 * CATEGORY_COUNT + 15,
+  intentPerson: 2 * CATEGORY_COUNT + 16,
+  purpose: 2 * CATEGORY_COUNT + 17,
+  advice: 2 * CATEGORY_COUNT + 18,
+  requestAdvice: 2 * CATEGORY_COUNT + 19,
+  premise: 2 * CATEGORY_COUNT + 20,
+  private: 2 * CATEGORY_COUNT + 21,
+  privatePerson: 2 * CATEGORY_COUNT + 22,
+  requestPrivate: 2 * CATEGORY_COUNT + 23,
+  /** Then one block per context below, crossed with each hit category (fiction guards violence, not sexual content). */
+  contextCategory: 2 * CATEGORY_COUNT + 24,
 };
-export const CUE_FEATURES = 2 * CATEGORY_COUNT + 14;
+/** Contexts crossed with each category: intent, fiction, technical, safety or purpose, figurative, person. */
+const CONTEXTS = 6;
+export const CUE_FEATURES = ID.contextCategory + CONTEXTS * CATEGORY_COUNT;
+/** Cue ids below this are hazard-category hits: a text with one is topical (`HeadsFile.topicFeatures`). */
+export const TOPIC_FEATURES = CATEGORY_COUNT;
 
 export interface HarmfulCues {
   /** Lexicon hits per hazard category (same order as HAZARD_CATEGORIES). */
@@ -94,7 +146,7 @@ export interface HarmfulCues {
 export function harmfulCues(text: string): HarmfulCues {
   const counts = matcher.count(text, CATEGORY_COUNT + GROUPS.length);
   const categoryHits = counts.slice(0, CATEGORY_COUNT);
-  const [request, person, technical, fiction, safety, figurative, misinformation, risky] = counts.slice(CATEGORY_COUNT).map((count) => count > 0) as boolean[];
+  const [request, person, technical, fiction, safety, figurative, misinformation, risky, intent, purpose, advice, premise, privateFacts] = counts.slice(CATEGORY_COUNT).map((count) => count > 0) as boolean[];
   const ids: number[] = [];
   let categories = 0;
   categoryHits.forEach((hits, index) => {
@@ -115,6 +167,15 @@ export function harmfulCues(text: string): HarmfulCues {
   if (categories > 0 && person) ids.push(ID.personCategory);
   if (misinformation) ids.push(ID.misinformation, ...(request ? [ID.requestMisinformation] : []));
   if (risky) ids.push(ID.risky, ...(request ? [ID.requestRisky] : []));
+  if (intent) ids.push(ID.intent, ...(request ? [ID.requestIntent] : []), ...(person ? [ID.intentPerson] : []));
+  if (purpose) ids.push(ID.purpose);
+  if (advice) ids.push(ID.advice, ...(request ? [ID.requestAdvice] : []));
+  if (premise) ids.push(ID.premise);
+  if (privateFacts) ids.push(ID.private, ...(person ? [ID.privatePerson] : []), ...(request ? [ID.requestPrivate] : []));
+  const contexts = [intent, fiction, technical, safety || purpose, figurative, person];
+  categoryHits.forEach((hits, index) => {
+    if (hits > 0) contexts.forEach((on, k) => on && ids.push(ID.contextCategory + k * CATEGORY_COUNT + index));
+  });
   return { categoryHits, ids: ids.sort((a, b) => a - b) };
 }
 

@@ -1,7 +1,8 @@
 /**
- * safety/harmful: requests for (and answers with) harmful content, by two averaged hashed n-gram
- * logistic regressions with lexicon/cue features (`models/harmful.json`, `npm run train:harmful`), and a
- * hazard category per finding from the lexicon in `lexicon.ts`.
+ * safety/harmful: requests for (and answers with) harmful content, by hashed n-gram logistic
+ * regressions (a general and a specialist pair, combined by their minimum) with lexicon/cue
+ * features (`models/harmful.json`, `npm run train:harmful`), and a hazard category per finding
+ * from the lexicon in `lexicon.ts`.
  */
 import { z } from 'zod';
 import { buildResult } from '../shared/result.ts';
@@ -72,7 +73,7 @@ export function createHarmfulScanner(config: HarmfulConfig): HarmfulScanner {
 export const harmfulScanner = defineScanner({
   id: 'safety/harmful',
   description:
-    'Harmful requests and answers (MLCommons hazard taxonomy): two hashed n-gram logistic regressions (word n-grams; words + char n-grams), averaged, with lexicon and cue features (request x hazard phrase, technical-homonym, fiction and safety-question guards) on the canonical text and decoded runs. ' +
+    'Harmful requests and answers (MLCommons hazard taxonomy): hashed word/skip-gram/char n-gram logistic regressions with lexicon and cue features (request x hazard phrase, manner of the act, fiction, technical-homonym, safety-question and stated-purpose guards per category) on the canonical text and decoded runs; a general pair (trained with everyday chat) and a specialist pair (trained on sensitive-sounding requests) must both agree. ' +
     'Score: the calibrated probability rescaled so the trained threshold (at most 3% FPR on out-of-fold training scores) is 0.5; one finding per segment (rule id `harmful/<category>`, category from the phrase lexicon, `harmful/uncategorized` when none matches) over the whole segment. ' +
     'Severity: high at 0.85, medium at 0.5, else low; outcome: fail if any finding is high, flag if medium or low, else pass. Segments whose category is not in `categories` are ignored.',
   phases: ['request', 'response', 'response-stream'],

@@ -7,6 +7,7 @@ import { canonicalize } from '../../text/canonicalize.ts';
 import type { CanonicalText } from '../../text/types.ts';
 import type { InjectionModel } from './model.ts';
 import { piecesWithContext } from './segments.ts';
+import { evasionViews } from './views.ts';
 import { ADVERSARIAL_SUFFIX_ID, matchSignatures, SIGNATURES } from './signatures.ts';
 import { BUILTIN_RULES, matchBundleSignatures, type ActiveRules } from '../../rules/active-rules.ts';
 
@@ -82,6 +83,8 @@ export function inspect(canonical: CanonicalText, mode: InjectionMode, rules: Ac
   const extras: { text: string; start: number; end: number; where: string }[] = [];
   for (const run of canonical.decoded) extras.push({ text: run.text, start: run.start, end: run.end, where: `${run.encoding}-decoded text` });
   for (const run of canonical.hidden) if (run.decoded) extras.push({ text: run.decoded, start: run.start, end: run.end, where: `${run.kind} payload` });
+  // Evasions the core leaves in place (rot13 in other languages, interleaved tag characters, leetspeak).
+  for (const view of evasionViews(canonical)) extras.push({ text: view.text, start: 0, end: limit, where: view.where });
   for (const extra of extras) {
     // Decoded text is attacker-chosen too: it gets the same canonicalisation as the segment.
     const text = canonicalize(extra.text).text;

@@ -6,6 +6,8 @@
  * gram (hashes roll over char codes), so cost is O(length) with a small constant.
  */
 
+import { gibberishLevel } from './gibberish.ts';
+
 /** A sparse binary feature vector: sorted unique indices and one shared value (1/sqrt(nnz)). */
 export interface SparseVector {
   indices: Uint32Array;
@@ -19,6 +21,15 @@ export interface FeatureOptions {
   extra: readonly number[];
   /** Char 3-5-grams inside words (default true; the harmful classifier reads word n-grams only). */
   charGrams?: boolean;
+  /** Also word pairs 2..skipGrams words apart, any distance hashed alike (default 0: none; the harmful classifier). */
+  skipGrams?: number;
+  /**
+   * Add a salted copy of every hashed feature (the harmful classifier sets it when the text is on
+   * a hazard topic, so topical texts get their own weights beside the shared ones). Default false.
+   */
+  topicCopy?: boolean;
+  /** Token-soup level of the tail as cumulative indicator features (gibberish.ts; the injection models). */
+  gibberish?: boolean;
 }
 
 /** Smallest feature count used for normalisation (about a 12-word sentence). */
@@ -73,19 +84,27 @@ function hashCodes(seed: number, codes: readonly number[]): number {
 const PUNCT_CUES = ['###', '<|', '|>', '[inst]', '[/inst]', '```', '---', '==='];
 
 /**
- * Features of one text: word unigrams and bigrams, char 3-5-grams inside space-padded words,
- * a few punctuation cues, and the caller's extra indices.
+ * Features of one text: word unigrams and bigrams, optional skip-bigrams, char 3-5-grams inside
+ * space-padded words, a few punctuation cues, and the caller's extra indices.
  */
 export function featurize(text: string, options: FeatureOptions): SparseVector {
   const mask = (1 << options.bits) - 1;
   const set = new Set<number>();
   const list = words(text);
+  const skip = options.skipGrams ?? 0;
+  const recent: number[] = [];
   let previous = -1;
   for (const word of list) {
     const wordHash = hashCodes(FNV_OFFSET, word);
     set.add((wordHash ^ 0x9e3779b9) & mask);
     if (previous >= 0) set.add((Math.imul(previous, 31) ^ wordHash ^ 0x85ebca6b) & mask);
     previous = wordHash;
+    if (skip >= 2) {
+      // recent[k] is the word k+1 back: pairs with words 2..skip back.
+      for (let back = 2; back <= skip && back <= recent.length; back++) set.add((Math.imul(recent[back - 1]!, 0x2c1b3c6d) ^ wordHash ^ 0x165667b1) & mask);
+      recent.unshift(wordHash);
+      if (recent.length > skip) recent.pop();
+    }
     // Space-padded so prefixes and suffixes are their own grams; long words (CJK runs) still cost O(length).
     if (options.charGrams === false) continue;
     const padded = word.length > 64 ? word : [32, ...word, 32];
@@ -99,6 +118,11 @@ export function featurize(text: string, options: FeatureOptions): SparseVector {
   }
   const lowerText = text.length > 4096 ? text.slice(0, 4096).toLowerCase() : text.toLowerCase();
   for (let i = 0; i < PUNCT_CUES.length; i++) if (lowerText.includes(PUNCT_CUES[i]!)) set.add(hashCodes(0x51ed270b + i, [i]) & mask);
+  if (options.gibberish) {
+    const level = gibberishLevel(text);
+    for (let l = 1; l <= level; l++) set.add(hashCodes(0x6a09e667, [l]) & mask);
+  }
+  if (options.topicCopy) for (const index of [...set]) set.add((Math.imul(index ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask);
   const size = 1 << options.bits;
   for (const extra of options.extra) set.add(size + extra);
   const indices = Uint32Array.from(set).sort();

@@ -71,7 +71,7 @@ export class InjectionModel {
   segmentMargin(piece: string): number {
     const segment = this.meta.segment;
     if (!segment || !this.segmentWeights) return Number.NEGATIVE_INFINITY;
-    const vector = featurize(piece, { bits: this.meta.bits, extra: [] });
+    const vector = featurize(piece, { bits: this.meta.bits, extra: [], gibberish: true });
     let sum = 0;
     for (const index of vector.indices) sum += this.segmentWeights[index] ?? 0;
     return segment.bias + sum * vector.value;
@@ -93,7 +93,7 @@ export class InjectionModel {
 
   /** Calibrated probability that `text` (with these signature feature ids) is an injection. */
   probability(text: string, signatureIds: readonly number[]): number {
-    const vector = featurize(text, { bits: this.meta.bits, extra: signatureIds });
+    const vector = featurize(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true });
     return sigmoid(this.meta.platt.a * this.margin(vector) + this.meta.platt.b);
   }
 

@@ -6,6 +6,7 @@
  *
  * Linear in the length of the text; no regexes on input.
  */
+import { pieceCues } from './piece-cues.ts';
 
 /** Pieces shorter than this are merged into the next one (table cells, list bullets). */
 const MIN_PIECE = 24;
@@ -70,7 +71,8 @@ function shapeOf(piece: string): Shape {
 /**
  * The pieces of `text`, each prefixed with two register tokens: the document's dominant shape and
  * the piece's own (table row, code, prose). The classifier learns the contrast from their bigram:
- * a prose sentence among table rows or code lines is where an injected instruction sits.
+ * a prose sentence among table rows or code lines is where an injected instruction sits. Cue tokens
+ * (piece-cues.ts) follow the piece: a request addressed to the reader, words the rest of the document lacks.
  */
 export function piecesWithContext(text: string): { raw: string; text: string }[] {
   const pieces = segmentsOf(text);
@@ -78,5 +80,6 @@ export function piecesWithContext(text: string): { raw: string; text: string }[]
   const counts = { table: 0, code: 0, prose: 0 };
   for (const shape of shapes) counts[shape]++;
   const dominant: Shape = counts.table >= counts.code && counts.table >= counts.prose ? 'table' : counts.code >= counts.prose ? 'code' : 'prose';
-  return pieces.map((raw, index) => ({ raw, text: `qqdoc${dominant} qqpiece${shapes[index]!} ${raw}` }));
+  const cues = pieceCues(pieces);
+  return pieces.map((raw, index) => ({ raw, text: `qqdoc${dominant} qqpiece${shapes[index]!} ${raw}${cues[index] ? ` ${cues[index]}` : ''}` }));
 }

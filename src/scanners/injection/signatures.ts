@@ -5,7 +5,9 @@
  * SIGNATURES_VERSION whenever a pattern changes: events and the model metadata record it.
  */
 
-export const SIGNATURES_VERSION = '2026.11.1';
+import { INTENT_SIGNATURES } from './intent-signatures.ts';
+
+export const SIGNATURES_VERSION = '2026.11.2';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
@@ -20,6 +22,9 @@ const GAP3 = String.raw`(?:[\p{L}']+\s+){0,3}`;
 const GAP2 = String.raw`(?:[\p{L}']+\s+){0,2}`;
 const TARGETS = String.raw`(?:instructions?|prompts?|rules|directives?|guidelines|commands?|context|orders|constraints|restrictions|programming|guidance|messages?|conversation|tasks?|policies|content\s+polic(?:y|ies))`;
 
+/** Not when the instructions belong to a named artefact ("ignore the previous instructions in the manual"). */
+const NOT_ARTEFACT = String.raw`(?!\s+(?:in|from|of|on|for)\s+(?:the|this|that|my|our|his|her|their)\s+(?:[\p{L}-]+\s+)?(?:manual|guide|handbook|documentation|docs|readme|book|recipe|leaflet|box|package|label|article|tutorial|course|textbook|instructions?|router|device|printer|app|website|form|kit)\b)`;
+
 function re(source: string, flags = 'iu'): RegExp {
   return new RegExp(source, flags);
 }
@@ -30,7 +35,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/instruction-override',
     description: 'asks to ignore, forget or override earlier instructions',
     score: { direct: 0.95, indirect: 0.97 },
-    pattern: re(String.raw`\b(?:ignore|disregard|forget|neglect|override|bypass|discard|abandon)\s+${GAP3}(?:previous|prior|preceding|above|earlier|former|initial|original|system|all|any|your|those|these|the)\s+${GAP2}${TARGETS}\b`),
+    pattern: re(String.raw`\b(?:ignore|disregard|forget|neglect|override|bypass|discard|abandon)\s+${GAP3}(?:previous|prior|preceding|above|earlier|former|initial|original|system|all|any|your|those|these|the)\s+${GAP2}${TARGETS}\b${NOT_ARTEFACT}`),
   },
   {
     id: 'prompt-injection/sig/forget-everything',
@@ -42,7 +47,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/instruction-override-multilingual',
     description: 'instruction override in German, Spanish, French, Italian or Portuguese',
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: re(String.raw`\b(?:(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte)\s+(?:[\p{L}]+\s+){0,3}(?:anweisungen|befehle|regeln|alles|vorherigen|bisherigen|obigen)|ignor(?:a|e|ez|ate|ar)\s+(?:[\p{L}]+\s+){0,3}(?:instrucciones|instructions|istruzioni|instruções|consignes|reglas|règles|regole)|olvida\s+(?:todo|las\s+instrucciones)|oublie[sz]?\s+(?:tout|les\s+instructions)|dimentica\s+(?:tutto|le\s+istruzioni))`),
+    pattern: re(String.raw`\b(?:(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte)\s+(?:[\p{L}]+\s+){0,3}(?:anweisungen|befehle|regeln|alles|vorherigen|bisherigen|obigen)|ignor(?:a|e|ez|ate|ar)\s+(?:[\p{L}]+\s+){0,3}(?:instrucciones|instructions|istruzioni|instruções|consignes|reglas|règles|regole)|olvida\s+(?:todo|las\s+instrucciones)|oublie[sz]?\s+(?:tout|les\s+instructions)|dimentica\s+(?:tutto|le\s+istruzioni))${NOT_ARTEFACT}`),
   },
   {
     id: 'prompt-injection/sig/new-instructions',
@@ -104,6 +109,7 @@ export const SIGNATURES: readonly Signature[] = [
     score: { direct: 0.85, indirect: 0.9 },
     pattern: re(String.raw`\b(?:decode|decrypt|translate|convert)\s+(?:this|the\s+following|it|that)?\s*(?:from\s+)?(?:base64|base\s+64|rot13|rot-13|hex|morse|caesar|leetspeak)\b[^\n]{0,80}\b(?:then|and)\s+(?:follow|execute|do|answer|respond|obey|perform|act)|\b(?:respond|answer|reply|write)\s+(?:only\s+)?in\s+(?:base64|rot13|hex|morse\s+code|leetspeak)\b`),
   },
+  ...INTENT_SIGNATURES,
 ];
 
 /** Index of the adversarial-suffix pseudo-signature among classifier features (after SIGNATURES). */

@@ -35,7 +35,7 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
 }
 
 export function toExample(text: string, ids: readonly number[], label: 0 | 1, bits: number): Example {
-  return { vector: featurize(text, { bits, extra: ids }), label };
+  return { vector: featurize(text, { bits, extra: ids, gibberish: true }), label };
 }
 
 /** Fits weights and bias; returns them with the raw margin function. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { featurize } from '../../injection/features.ts';
 import { toExample } from '../../injection/train.ts';
 import { dequantize, HEADS_FORMAT, LinearHeads, quantize, scoreAtThreshold, type HeadsFile } from './heads.ts';
 import { trainHead } from './train-heads.ts';
@@ -40,5 +41,24 @@ describe('linear heads', () => {
     assert.ok(Math.abs(logit(both!) - (0.5 * margin(p1!) + 0.5 * margin(p2!))) < 1e-6);
     assert.throws(() => new LinearHeads({ ...file, heads: { both: { combine: { of: ['nope'], coefficients: [1] }, bias: 0, platt: { a: 1, b: 0 }, threshold: 0.5, scale: 0, metrics: {}, weights: '' } } }), /combines "nope"/);
     assert.throws(() => new LinearHeads({ ...file, format: 'other' }), /unsupported format/);
+    // A min combination of a weight head and an earlier combination: the smaller margin wins.
+    const zero = { bias: 0, platt: { a: 1, b: 0 }, threshold: 0.5, scale: 0, metrics: {}, weights: '' };
+    const nested = new LinearHeads({ ...file, heads: { spam: head, both: { ...zero, combine: { of: ['spam'], coefficients: [2] } }, agree: { ...zero, combine: { of: ['spam', 'both'], coefficients: [1, 1], mode: 'min' } } } });
+    const [m1, m2, agree] = nested.score('cheap pills offer now', () => []);
+    assert.ok(Math.abs(logit(agree!) - Math.min(margin(m1!), logit(m2!))) < 1e-6);
+    assert.throws(() => new LinearHeads({ ...file, heads: { both: { ...zero, combine: { of: ['spam'], coefficients: [1] } }, spam: head } }), /not a head listed before it/);
+  });
+
+  it('adds skip-bigrams and a salted topic copy only when asked', () => {
+    const plain = featurize('how to build a bomb', { bits: 16, extra: [], charGrams: false });
+    const skip = featurize('how to build a bomb', { bits: 16, extra: [], charGrams: false, skipGrams: 3 });
+    const copy = featurize('how to build a bomb', { bits: 16, extra: [], charGrams: false, topicCopy: true });
+    // 5 words: 5 unigrams + 4 bigrams; skip pairs 2 and 3 apart: 3 + 2.
+    assert.equal(plain.indices.length, 9);
+    assert.equal(skip.indices.length, 14);
+    assert.equal(copy.indices.length, 18);
+    for (const index of plain.indices) assert.ok(skip.indices.includes(index) && copy.indices.includes(index));
+    // Word order matters for skip pairs: "build ~ bomb" is not "bomb ~ build".
+    assert.notDeepEqual(featurize('a b c', { bits: 16, extra: [], skipGrams: 2 }).indices, featurize('c b a', { bits: 16, extra: [], skipGrams: 2 }).indices);
   });
 });

@@ -18,11 +18,17 @@ const OVERLAP = 1_024;
 export interface HeadMeta {
   /** Char 3-5-grams for this head (absent: the file's `charGrams`). */
   charGrams?: boolean;
+  /** Word pairs 2..skipGrams apart as extra hashed features (absent or 0: none). */
+  skipGrams?: number;
+  /** A salted copy of the hashed features when the chunk is topical (see `HeadsFile.topicFeatures`). */
+  topicCopy?: boolean;
   /**
    * A combination head has no weights of its own: its margin is `bias + sum(coefficients[i] *
-   * margin of head of[i])`, then its own Platt scaling and threshold (an ensemble of weight heads).
+   * margin of head of[i])` (mode `sum`, the default) or `bias + min(coefficients[i] * margin of
+   * head of[i])` (mode `min`: every member must agree), then its own Platt scaling and threshold.
+   * Members are heads listed before it (weight heads or other combinations).
    */
-  combine?: { of: string[]; coefficients: number[] };
+  combine?: { of: string[]; coefficients: number[]; mode?: 'sum' | 'min' };
   bias: number;
   platt: { a: number; b: number };
   /** Calibrated probability at which the held-back part of train reached the target FPR. */
@@ -40,6 +46,8 @@ export interface HeadsFile {
   extraFeatures: number;
   /** Version of the task's extra features; a model must be retrained when it changes. */
   featuresVersion: string;
+  /** Extra feature ids below this mark a topical chunk (harmful: a hazard-lexicon hit); absent: 0, none. */
+  topicFeatures?: number;
   /** Whether the featurizer adds char 3-5-grams (absent: true). */
   charGrams?: boolean;
   trainedAt: string;
@@ -87,12 +95,15 @@ export class LinearHeads {
     const expected = (1 << file.bits) + file.extraFeatures;
     const { heads, ...rest } = file;
     this.file = rest;
+    const earlier = new Set<string>();
     this.heads = Object.entries(heads).map(([name, head]) => {
       const { weights: encoded, ...meta } = head;
+      earlier.add(name);
       if (head.combine) {
-        const { of, coefficients } = head.combine;
+        const { of, coefficients, mode = 'sum' } = head.combine;
         if (of.length === 0 || of.length !== coefficients.length) throw new Error(`linear model ${file.task}: head ${name}: combine needs one coefficient per head`);
-        for (const member of of) if (!heads[member] || heads[member].combine) throw new Error(`linear model ${file.task}: head ${name}: combines ${JSON.stringify(member)}, which is not a weight head of this file`);
+        if (mode !== 'sum' && mode !== 'min') throw new Error(`linear model ${file.task}: head ${name}: unknown combine mode ${JSON.stringify(mode)}`);
+        for (const member of of) if (member === name || !earlier.has(member)) throw new Error(`linear model ${file.task}: head ${name}: combines ${JSON.stringify(member)}, which is not a head listed before it in this file`);
         return { ...meta, name, weights: new Float32Array(0) };
       }
       const bytes = new Int8Array(Buffer.from(encoded, 'base64'));
@@ -107,23 +118,28 @@ export class LinearHeads {
 
   /** Calibrated probability per head of one chunk (one featurization per char-gram setting in use). */
   probabilities(chunk: string, extra: readonly number[]): number[] {
-    const vectors = new Map<boolean, SparseVector>();
-    const vectorFor = (charGrams: boolean): SparseVector => {
-      let vector = vectors.get(charGrams);
-      if (!vector) vectors.set(charGrams, (vector = featurize(chunk, { bits: this.file.bits, extra, charGrams })));
+    const vectors = new Map<string, SparseVector>();
+    const topical = extra.some((id) => id < (this.file.topicFeatures ?? 0));
+    const vectorFor = (charGrams: boolean, skipGrams: number, topicCopy: boolean): SparseVector => {
+      const key = `${charGrams}/${skipGrams}/${topicCopy}`;
+      let vector = vectors.get(key);
+      if (!vector) vectors.set(key, (vector = featurize(chunk, { bits: this.file.bits, extra, charGrams, skipGrams, topicCopy })));
       return vector;
     };
     const margins = new Map<string, number>();
-    for (const head of this.heads) {
-      if (head.combine) continue;
-      const vector = vectorFor(head.charGrams ?? this.file.charGrams ?? true);
-      let sum = 0;
-      for (const index of vector.indices) sum += head.weights[index] ?? 0;
-      margins.set(head.name, head.bias + sum * vector.value);
-    }
     return this.heads.map((head) => {
-      let margin = margins.get(head.name) ?? head.bias;
-      if (head.combine) head.combine.of.forEach((member, i) => (margin += head.combine!.coefficients[i]! * margins.get(member)!));
+      let margin = head.bias;
+      if (head.combine) {
+        const { of, coefficients, mode = 'sum' } = head.combine;
+        const parts = of.map((member, i) => coefficients[i]! * margins.get(member)!);
+        margin += mode === 'min' ? Math.min(...parts) : parts.reduce((sum, part) => sum + part, 0);
+      } else {
+        const vector = vectorFor(head.charGrams ?? this.file.charGrams ?? true, head.skipGrams ?? 0, topical && head.topicCopy === true);
+        let sum = 0;
+        for (const index of vector.indices) sum += head.weights[index] ?? 0;
+        margin += sum * vector.value;
+      }
+      margins.set(head.name, margin);
       return sigmoid(head.platt.a * margin + head.platt.b);
     });
   }

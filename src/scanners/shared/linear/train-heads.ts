@@ -147,21 +147,28 @@ export function trainHead(examples: readonly Example[], spec: HeadSpec, log: (li
 }
 
 /**
- * A combination head over weight heads whose out-of-fold margins are given (same examples, same
- * order): each member's margin is scaled by 1 / its standard deviation, and Platt scaling and the
- * threshold are fitted on the summed out-of-fold margins.
+ * A combination head over heads whose out-of-fold margins are given (same examples, same order).
+ * Mode `sum` (default): each member's margin is scaled by 1 / its standard deviation and summed.
+ * Mode `min`: the smallest member margin (coefficients 1: the members must be on comparable
+ * scales, e.g. sums of standardised margins), so every member must agree to flag. Platt scaling
+ * and the threshold are fitted on the combined out-of-fold margins, which `onOutOfFold` receives
+ * (a combination can be a member of a later one).
  */
-export function trainCombination(members: readonly { name: string; outOfFold: readonly number[] }[], labels: readonly (0 | 1)[], spec: HeadSpec, log: (line: string) => void): HeadMeta {
-  const coefficients = members.map(({ outOfFold }) => 1 / Math.max(1e-9, Math.sqrt(outOfFold.reduce((sum, m) => sum + m * m, 0) / outOfFold.length)));
-  const combined = labels.map((_, index) => members.reduce((sum, member, i) => sum + coefficients[i]! * member.outOfFold[index]!, 0));
+export function trainCombination(members: readonly { name: string; outOfFold: readonly number[] }[], labels: readonly (0 | 1)[], spec: HeadSpec, log: (line: string) => void, mode: 'sum' | 'min' = 'sum', onOutOfFold?: (margins: readonly number[]) => void): HeadMeta {
+  const coefficients = members.map(({ outOfFold }) => (mode === 'min' ? 1 : 1 / Math.max(1e-9, Math.sqrt(outOfFold.reduce((sum, m) => sum + m * m, 0) / outOfFold.length))));
+  const combined = labels.map((_, index) => {
+    const parts = members.map((member, i) => coefficients[i]! * member.outOfFold[index]!);
+    return mode === 'min' ? Math.min(...parts) : parts.reduce((sum, part) => sum + part, 0);
+  });
+  onOutOfFold?.(combined);
   const calibration = platt(combined, labels);
   const scored: Scored[] = combined.map((m, i) => ({ score: sigmoid(calibration.a * m + calibration.b), label: labels[i]! }));
   const threshold = chooseThreshold(scored, spec, labels.map((_, index) => index));
   const counts = confusion(scored, threshold);
   const auc = rocAuc(scored) ?? 0;
-  log(`    combination of ${members.map((member) => member.name).join(' + ')}: out-of-fold recall=${counts.tpr.toFixed(4)} fpr=${counts.fpr.toFixed(4)} f1=${counts.f1.toFixed(4)} auc=${auc.toFixed(4)} threshold=${threshold.toFixed(4)}`);
+  log(`    ${mode} of ${members.map((member) => member.name).join(' + ')}: out-of-fold recall=${counts.tpr.toFixed(4)} fpr=${counts.fpr.toFixed(4)} f1=${counts.f1.toFixed(4)} auc=${auc.toFixed(4)} threshold=${threshold.toFixed(4)}`);
   return {
-    combine: { of: members.map((member) => member.name), coefficients },
+    combine: { of: members.map((member) => member.name), coefficients, ...(mode === 'min' ? { mode } : {}) },
     bias: 0,
     platt: calibration,
     threshold: Math.ceil(threshold * 10_000) / 10_000,

@@ -1,0 +1,195 @@
+/**
+ * Extra views of a segment that undo evasions the core canonicaliser leaves in place, so every
+ * injection layer (signatures, classifier, piece model) also reads the plain form:
+ * - rot13 lines in any Latin-script language (the core decoder only trusts stretches of common
+ *   English words, so rot13 German or French slipped through): a line is decoded when its letters
+ *   fit English-like letter frequencies far better after rot13 than before;
+ * - tag characters decoded in place (the core decodes each run of tag characters on its own, so a
+ *   payload interleaved with visible non-ASCII characters came out in fragments);
+ * - leetspeak folded across whole tokens (`1gn0r3 4ll`), including all-digit tokens (`15`, `4`)
+ *   once the text as a whole is clearly written in leet;
+ * - a segment that is one base64 or hex blob, decoded even when what it carries is a table or code;
+ * - Pig Latin and letters spaced out one by one, two cheap word games attackers use.
+ * Each is linear in the text and returns nothing for ordinary text.
+ */
+import { rot13 } from '../../text/rot13.ts';
+import { bytesToText, isPlausibleText } from '../../text/text-checks.ts';
+import type { CanonicalText } from '../../text/types.ts';
+
+export interface EvasionView {
+  text: string;
+  where: string;
+}
+
+/** ln of letter frequencies (a-z) shared by English and the major Latin-script languages. */
+const LOG_FREQ = [8.2, 1.5, 2.8, 4.3, 12.7, 2.2, 2.0, 6.1, 7.0, 0.15, 0.77, 4.0, 2.4, 6.7, 7.5, 1.9, 0.095, 6.0, 6.3, 9.1, 2.8, 0.98, 2.4, 0.15, 2.0, 0.074].map((p) => Math.log(p / 100));
+/** Fewest letters on a line before its letter statistics are trusted. */
+const MIN_LETTERS = 16;
+/** Mean gain in log-likelihood per letter that rot13 must bring (normal text loses ~1 nat). */
+const MIN_GAIN = 0.35;
+
+function letterIndex(code: number): number {
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 122 ? lower - 97 : -1;
+}
+
+/** True when `line` reads as rot13 of Latin-script text. */
+function looksRot13(line: string): boolean {
+  let letters = 0;
+  let gain = 0;
+  for (let i = 0; i < line.length; i++) {
+    const index = letterIndex(line.charCodeAt(i));
+    if (index < 0) continue;
+    letters++;
+    gain += LOG_FREQ[(index + 13) % 26]! - LOG_FREQ[index]!;
+  }
+  return letters >= MIN_LETTERS && gain / letters >= MIN_GAIN;
+}
+
+function rot13View(text: string): string | null {
+  const lines = text.split('\n');
+  let any = false;
+  const out = lines.map((line) => {
+    if (!looksRot13(line)) return line;
+    any = true;
+    return rot13(line);
+  });
+  return any ? out.join('\n') : null;
+}
+
+/** The original with tag characters (U+E0020-E007E, and tab/LF/CR) read as the ASCII they carry, other tags dropped. */
+function tagView(canonical: CanonicalText): string | null {
+  if (!canonical.hidden.some((run) => run.kind === 'tag-character')) return null;
+  let out = '';
+  for (const char of canonical.original) {
+    const cp = char.codePointAt(0)!;
+    if (cp >= 0xe0000 && cp <= 0xe007f) {
+      // Tab, line feed and carriage return too: without them a smuggled document loses its lines.
+      if ((cp >= 0xe0020 && cp <= 0xe007e) || cp === 0xe0009 || cp === 0xe000a || cp === 0xe000d) out += String.fromCharCode(cp - 0xe0000);
+    } else out += char;
+  }
+  return out;
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+
+function isLeetChar(char: string): boolean {
+  return LEET[char] !== undefined;
+}
+
+function isAsciiLetter(char: string): boolean {
+  return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z');
+}
+
+/** Folds leet in every token made only of letters and leet characters, when enough tokens mix both. */
+function leetView(text: string): string | null {
+  // First pass without allocation: count whitespace-separated tokens with letters, and those that mix in leet.
+  let mixed = 0;
+  let lettered = 0;
+  // A token counts as leet with two leet characters, or one between letters (`1gn0r3`, `h0w`), so
+  // `mp3`, `4K` or `x86` do not.
+  let letters = false;
+  let leet = 0;
+  let inside = false;
+  let previousLetter = false;
+  let pendingLeet = false;
+  for (let i = 0; i <= text.length; i++) {
+    const char = i < text.length ? text[i]! : ' ';
+    if (char === ' ' || char === '\n' || char === '\t' || char === '\r') {
+      if (letters) lettered++;
+      if (letters && (leet >= 2 || inside)) mixed++;
+      letters = false;
+      leet = 0;
+      inside = false;
+      previousLetter = false;
+      pendingLeet = false;
+    } else if (isAsciiLetter(char)) {
+      if (pendingLeet) inside = true;
+      letters = true;
+      previousLetter = true;
+      pendingLeet = false;
+    } else if (isLeetChar(char)) {
+      leet++;
+      pendingLeet = previousLetter || pendingLeet;
+      previousLetter = false;
+    } else {
+      previousLetter = false;
+      pendingLeet = false;
+    }
+  }
+  if (mixed < 2 || mixed * 10 < lettered) return null;
+  return text
+    .split(/(\s+)/)
+    .map((token) => {
+      // Surrounding punctuation (not a leet character) is kept aside before deciding the token is a word.
+      const match = /^([^\p{L}\p{N}@$]*)([\p{L}\p{N}@$]+)([^\p{L}\p{N}@$]*)$/u.exec(token);
+      if (!match) return token;
+      const core = match[2]!;
+      for (const char of core) if (!isAsciiLetter(char) && !isLeetChar(char)) return token;
+      return `${match[1]}${[...core].map((char) => LEET[char] ?? char).join('')}${match[3]}`;
+    })
+    .join('');
+}
+
+const ONSETS = new Set('th wh sh ch ph st str sp spr sc sk sm sn sw tw qu kn wr gl gr dr tr pr pl br bl cr cl fr fl sl thr shr sch'.split(' '));
+
+/** Pig Latin back to English when most words end in -ay (`erewhay oesday` -> `where does`). */
+function pigLatinView(text: string): string | null {
+  const words = text.match(/[A-Za-z]+/g);
+  if (!words || words.length < 3) return null;
+  let pig = 0;
+  for (const word of words) if (word.length >= 3 && /ay$/i.test(word)) pig++;
+  if (pig * 10 < words.length * 6) return null;
+  return text.replace(/[A-Za-z]+/g, (word) => {
+    if (word.length < 3 || !/ay$/i.test(word)) return word;
+    const stem = word.slice(0, -2);
+    if (/y$/i.test(stem) && /^[aeiou]/i.test(stem)) return stem.slice(0, -1);
+    // The moved onset: a known two- or three-letter onset at the end of the stem, else its last consonant.
+    const cluster = /[^aeiouy]+$/i.exec(stem);
+    if (!cluster || cluster.index === 0) return stem;
+    const tail = cluster[0].toLowerCase();
+    const onset = tail.length >= 3 && ONSETS.has(tail.slice(-3)) ? 3 : tail.length >= 2 && ONSETS.has(tail.slice(-2)) ? 2 : 1;
+    return `${stem.slice(-onset)}${stem.slice(0, -onset)}`;
+  });
+}
+
+/** Letters spaced out one by one (`S a y t h a t`) joined back into runs. */
+function spacedLettersView(text: string): string | null {
+  if (!/(?:^|\s)\p{L}(?:[ \t]\p{L}){7}(?=\s|$)/u.test(text)) return null;
+  return text.replace(/(?<=^|\s)\p{L}(?:[ \t]\p{L}){3,}(?=\s|$)/gu, (run) => run.replace(/[ \t]/g, ''));
+}
+
+const MAX_BLOB = 65_536;
+
+/**
+ * A segment that is one base64 or hex blob, decoded even when the text inside is not prose (a table
+ * or code is mostly symbols, which the core's readability check for embedded runs rejects).
+ */
+function blobView(canonical: CanonicalText): string | null {
+  const text = canonical.text.trim();
+  if (text.length < 24 || text.length > MAX_BLOB || canonical.decoded.some((run) => run.end - run.start >= text.length * 0.9)) return null;
+  let bytes: Buffer | null = null;
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) bytes = Buffer.from(text, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) bytes = Buffer.from(text, 'base64');
+  if (!bytes) return null;
+  const decoded = bytesToText(bytes);
+  return decoded !== undefined && isPlausibleText(decoded) ? decoded : null;
+}
+
+/** The views of `canonical` that differ from its canonical text (usually none). */
+export function evasionViews(canonical: CanonicalText): EvasionView[] {
+  const views: EvasionView[] = [];
+  const rot = rot13View(canonical.text);
+  if (rot !== null) views.push({ text: rot, where: 'rot13-decoded text' });
+  const tags = tagView(canonical);
+  if (tags !== null) views.push({ text: tags, where: 'tag-character payload' });
+  const leet = leetView(canonical.text);
+  if (leet !== null && leet !== canonical.text) views.push({ text: leet, where: 'leetspeak-folded text' });
+  const blob = blobView(canonical);
+  if (blob !== null) views.push({ text: blob, where: 'decoded blob' });
+  const pig = pigLatinView(canonical.text);
+  if (pig !== null) views.push({ text: pig, where: 'pig-latin-decoded text' });
+  const spaced = spacedLettersView(canonical.text);
+  if (spaced !== null) views.push({ text: spaced, where: 'spaced-out letters joined' });
+  return views;
+}
