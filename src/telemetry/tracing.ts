@@ -77,22 +77,8 @@ export class RequestTrace {
   }
 
   /** One child span per scanner instance run of a phase; they all start with the phase (the runner runs them concurrently). */
-  addScannerRuns(phase: string, startedAt: number, runs: readonly { instance: string; scanner: string; outcome: string; latencyMs: number; score: number | null }[]): void {
-    for (const run of runs) {
-      this.spans.push(
-        new OpenSpan({
-          traceId: this.root.data.traceId,
-          spanId: spanId(),
-          parentSpanId: this.root.data.spanId,
-          name: `scan ${run.instance}`,
-          kind: 1,
-          start: startedAt,
-          end: startedAt + run.latencyMs,
-          attributes: { 'bulwark.scanner.instance': run.instance, 'bulwark.scanner.id': run.scanner, 'bulwark.scan.phase': phase, 'bulwark.scan.outcome': run.outcome, ...(run.score !== null ? { 'bulwark.scan.score': run.score } : {}) },
-          status: run.outcome === 'error' || run.outcome === 'timeout' ? 2 : 0,
-        }),
-      );
-    }
+  addScannerRuns(phase: string, startedAt: number, runs: readonly ScannerRunSummary[]): void {
+    for (const run of runs) this.#addScannerSpan(run, phase, startedAt, startedAt + run.latencyMs, {});
   }
 
   /**
@@ -100,31 +86,44 @@ export class RequestTrace {
    * spans the first scan window's start to the last one's end, with the number of windows and the
    * instance's total scanning time (`bulwark.scan.busy_ms`; windows run while the answer streams).
    */
-  addStreamScanRuns(window: { firstStart: number; lastEnd: number; windows: number }, runs: readonly { instance: string; scanner: string; outcome: string; latencyMs: number; score: number | null }[]): void {
+  addStreamScanRuns(window: { firstStart: number; lastEnd: number; windows: number }, runs: readonly ScannerRunSummary[]): void {
     for (const run of runs) {
-      this.spans.push(
-        new OpenSpan({
-          traceId: this.root.data.traceId,
-          spanId: spanId(),
-          parentSpanId: this.root.data.spanId,
-          name: `scan ${run.instance}`,
-          kind: 1,
-          start: window.firstStart,
-          end: Math.max(window.lastEnd, window.firstStart + run.latencyMs),
-          attributes: {
-            'bulwark.scanner.instance': run.instance,
-            'bulwark.scanner.id': run.scanner,
-            'bulwark.scan.phase': 'response-stream',
-            'bulwark.scan.outcome': run.outcome,
-            'bulwark.scan.windows': window.windows,
-            'bulwark.scan.busy_ms': Math.round(run.latencyMs * 1000) / 1000,
-            ...(run.score !== null ? { 'bulwark.scan.score': run.score } : {}),
-          },
-          status: run.outcome === 'error' || run.outcome === 'timeout' ? 2 : 0,
-        }),
-      );
+      const extra = { 'bulwark.scan.windows': window.windows, 'bulwark.scan.busy_ms': Math.round(run.latencyMs * 1000) / 1000 };
+      this.#addScannerSpan(run, 'response-stream', window.firstStart, Math.max(window.lastEnd, window.firstStart + run.latencyMs), extra);
     }
   }
+
+  #addScannerSpan(run: ScannerRunSummary, phase: string, start: number, end: number, extra: Record<string, number>): void {
+    this.spans.push(
+      new OpenSpan({
+        traceId: this.root.data.traceId,
+        spanId: spanId(),
+        parentSpanId: this.root.data.spanId,
+        name: `scan ${run.instance}`,
+        kind: 1,
+        start,
+        end,
+        attributes: {
+          'bulwark.scanner.instance': run.instance,
+          'bulwark.scanner.id': run.scanner,
+          'bulwark.scan.phase': phase,
+          'bulwark.scan.outcome': run.outcome,
+          ...extra,
+          ...(run.score !== null ? { 'bulwark.scan.score': run.score } : {}),
+        },
+        status: run.outcome === 'error' || run.outcome === 'timeout' ? 2 : 0,
+      }),
+    );
+  }
+}
+
+/** What a span records of one scanner instance's run. */
+interface ScannerRunSummary {
+  instance: string;
+  scanner: string;
+  outcome: string;
+  latencyMs: number;
+  score: number | null;
 }
 
 /** The tracer of a gateway; null (no tracing at all) unless `telemetry.otlp` is configured. */
