@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { quantile, runFixedRate, type LoadResult } from './load.ts';
 import { startProcess as start } from './spawn.ts';
 
-const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
+const args = new Map(process.argv.slice(2).map((arg): [string, string] => {
+  const [name, ...value] = arg.replace(/^--/, '').split('=');
+  return [name!, value.join('=')];
+}));
 const rate = Number(args.get('rate') ?? 1000);
 const seconds = Number(args.get('seconds') ?? 5);
 const rounds = Number(args.get('rounds') ?? 3);
@@ -19,7 +22,9 @@ const gatewayPort = upstreamPort + 1000;
 const barePort = upstreamPort + 2000;
 const upstream = await start(['--import', 'tsx', 'test/fixtures/upstream-cli.ts', '--port', String(upstreamPort)], {}, `http://127.0.0.1:${upstreamPort}/v1/models`);
 const configFile = args.get('config');
-const gateway = await start(['bin/bulwark.js', 'serve', '--port', String(gatewayPort), ...(configFile ? ['--config', configFile] : [])], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, `http://127.0.0.1:${gatewayPort}/healthz`);
+// --gateway-node-flags="--max-semi-space-size=64 ..." runs the gateway process with extra V8/Node flags (tuning experiments).
+const gatewayNodeFlags = (args.get('gateway-node-flags') ?? '').split(' ').filter((flag) => flag.length > 0);
+const gateway = await start([...gatewayNodeFlags, 'bin/bulwark.js', 'serve', '--port', String(gatewayPort), ...(configFile ? ['--config', configFile] : [])], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, `http://127.0.0.1:${gatewayPort}/healthz`);
 
 // The floor: the same hop through a pass-through proxy that does nothing else (bench/bare-proxy.ts).
 const bare = await start(['--import', 'tsx', 'bench/bare-proxy.ts', `--port=${barePort}`, `--upstream=http://127.0.0.1:${upstreamPort}`], {}, `http://127.0.0.1:${barePort}/v1/models`);
