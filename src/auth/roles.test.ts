@@ -3,14 +3,14 @@ import { describe, it } from 'node:test';
 import { ACTIONS, can, canGrant, ROLES, strongestRole, type Role } from './roles.ts';
 
 // The expected permission table, written out by hand (not derived from PERMISSIONS), one column per action in this order:
-const columns = ['tenants:read', 'tenants:write', 'projects:read', 'projects:write', 'keys:read', 'keys:write', 'policies:read', 'policies:write', 'credentials:read', 'credentials:write', 'users:read', 'users:write', 'events:read', 'audit:export', 'review:label', 'inference'] as const;
+const columns = ['tenants:read', 'tenants:write', 'projects:read', 'projects:write', 'keys:read', 'keys:write', 'policies:read', 'policies:write', 'credentials:read', 'credentials:write', 'users:read', 'users:write', 'events:read', 'events:content', 'audit:export', 'review:label', 'inference'] as const;
 const expected: Record<Role, string> = {
-  owner: '          x x x x x x x x x x x x x x x .',
-  admin: '          x x x x x x x x x x x x x x x .',
-  'policy-editor': 'x . x . . . x x . . . . x . . .',
-  reviewer: '       x . x . . . x . . . . . x . x .',
-  auditor: '        x . x . x . x . x . x . x x . .',
-  application: '    . . . . . . . . . . . . . . . x',
+  owner: '          x x x x x x x x x x x x x x x x .',
+  admin: '          x x x x x x x x x x x x x x x x .',
+  'policy-editor': 'x . x . . . x x . . . . x . . . .',
+  reviewer: '       x . x . . . x . . . . . x . . x .',
+  auditor: '        x . x . x . x . x . x . x x x . .',
+  application: '    . . . . . . . . . . . . . . . . x',
 };
 const allowed = (role: Role, action: string): boolean => expected[role].trim().split(/\s+/)[columns.indexOf(action as (typeof columns)[number])] === 'x';
 

@@ -18,6 +18,8 @@ export const ACTIONS = [
   'users:read',
   'users:write',
   'events:read',
+  /** Read the original text of events stored with content mode `full` (sealed at rest). */
+  'events:content',
   'audit:export',
   'review:label',
   'inference',
@@ -29,10 +31,10 @@ const reads: Action[] = ['tenants:read', 'projects:read', 'keys:read', 'policies
 /** The permission table: role -> allowed actions. Tenant scope is applied separately by `can`. */
 export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
   owner: ACTIONS.filter((action) => action !== 'inference'),
-  admin: [...reads, 'tenants:write', 'projects:write', 'keys:write', 'policies:write', 'credentials:write', 'users:write', 'audit:export', 'review:label'],
+  admin: [...reads, 'tenants:write', 'projects:write', 'keys:write', 'policies:write', 'credentials:write', 'users:write', 'audit:export', 'review:label', 'events:content'],
   'policy-editor': ['tenants:read', 'projects:read', 'policies:read', 'policies:write', 'events:read'],
   reviewer: ['tenants:read', 'projects:read', 'policies:read', 'events:read', 'review:label'],
-  auditor: [...reads, 'audit:export'],
+  auditor: [...reads, 'audit:export', 'events:content'],
   application: ['inference'],
 };
 

@@ -26,6 +26,7 @@ export const errorCatalog = {
   BULWARK_LIMITS_UNAVAILABLE: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
   BULWARK_AUDIT_UNAVAILABLE: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
   BULWARK_VAULT_UNAVAILABLE: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
+  BULWARK_CONTENT_SHREDDED: { status: 410, openai: 'invalid_request_error', anthropic: 'not_found_error' },
   BULWARK_BUDGET_EXCEEDED: { status: 402, openai: 'insufficient_quota', anthropic: 'billing_error' },
   BULWARK_MODEL_UNPRICED: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   BULWARK_KEY_SUSPENDED: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },

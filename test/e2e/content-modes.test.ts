@@ -62,5 +62,26 @@ describe('content modes per tenant', () => {
 
     const verified = await store.verifyChain();
     assert.equal(verified.ok, true, JSON.stringify(verified.problems));
+
+    // The admin API opens `full` content for roles with events:content (owner, auditor) in the event's tenant only.
+    const admin = h.gateway.gateway.access!.admin!.store;
+    const tokenFor = (role: 'owner' | 'auditor' | 'reviewer', tenant: string | null): string => admin.createToken(admin.createUser({ kind: 'token', subject: `${role}-${tenant ?? 'all'}`, role, tenantId: tenant }).id).token;
+    const contentOf = async (token: string, id: string): Promise<{ status: number; body: { data?: { content: { request?: string } | null; contentMode: string }; error?: { code: string } } }> => {
+      const reply = await fetch(`${h.gateway.url}/admin/v1/events/${id}/content`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: reply.status, body: (await reply.json()) as never };
+    };
+    const ownerToken = tokenFor('owner', null);
+    const owner = await contentOf(ownerToken, full.id);
+    assert.equal(owner.status, 200);
+    assert.match(owner.body.data!.content!.request!, /my code is secret-442/);
+    assert.equal(owner.body.data!.contentMode, 'full');
+    const auditor = await contentOf(tokenFor('auditor', callers.full!.tenant), full.id);
+    assert.equal(auditor.status, 200);
+    assert.match(auditor.body.data!.content!.request!, /secret-442/);
+    const reviewer = await contentOf(tokenFor('reviewer', callers.full!.tenant), full.id);
+    assert.equal(reviewer.status, 403, 'a reviewer reads events but not sealed content');
+    const otherTenant = await contentOf(tokenFor('auditor', callers.redacted!.tenant), full.id);
+    assert.equal(otherTenant.status, 404, "another tenant's event is not found");
+    assert.equal((await contentOf(ownerToken, 'evt_missing')).body.error?.code, 'BULWARK_NOT_FOUND');
   });
 });

@@ -4,6 +4,15 @@ import type { GatewayEvent } from '../../../store/types.ts';
 import type { RouteDefinition } from '../types.ts';
 import { adminRoute, notFound } from './route.ts';
 
+/** A store that can open `full` content (the gateway's ContentSealingStore). */
+interface RevealingStore {
+  revealContent(event: GatewayEvent): Promise<{ request?: string; response?: string } | null>;
+}
+
+function canReveal(store: unknown): store is RevealingStore {
+  return typeof (store as Partial<RevealingStore>).revealContent === 'function';
+}
+
 /** Newest events the store returns per read; a tenant's page is filtered from them (the store query has no tenant filter yet). */
 export const EVENT_SCAN_WINDOW = 10_000;
 
@@ -53,6 +62,31 @@ export const eventRoutes: RouteDefinition[] = [
         throw error;
       }
       return { status: 200, body: { data: events } };
+    },
+  }),
+  adminRoute({
+    method: 'GET',
+    path: '/events/{event}/content',
+    name: 'admin.events.content',
+    async handle(context) {
+      const id = context.route.params.event ?? '';
+      const event = await context.route.gateway.store.get(id);
+      // An event of another tenant is "not found", like a missing one.
+      if (event === null || (context.principal.tenant !== null && context.principal.tenant !== (event.tenant ?? null))) throw notFound('event', id);
+      const tenantId = event.tenant ?? null;
+      context.target.tenant = tenantId;
+      context.target.description = `content of event ${event.id}`;
+      context.require('events:content', tenantId);
+      const store = context.route.gateway.store;
+      let content: { request?: string; response?: string } | null;
+      try {
+        content = canReveal(store) ? await store.revealContent(event) : (event.content ?? null);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (/was destroyed/.test(reason)) throw new BulwarkError('BULWARK_CONTENT_SHREDDED', `The content of event ${event.id} is no longer readable: its data key was destroyed by retention.`);
+        throw error;
+      }
+      return { status: 200, body: { data: { eventId: event.id, contentMode: event.contentMode ?? null, content } } };
     },
   }),
 ];
