@@ -1,26 +1,8 @@
+import type { StoredEventColumns } from '../audit/export/records.ts';
 import type { FindingRecord, GatewayEvent, ScannerRecord } from './types.ts';
 
 /** The flat SQL shape of one event; named parameters match the column names. */
-export interface EventRow {
-  id: string;
-  request_id: string;
-  time: string;
-  time_ms: number | null;
-  route: string;
-  model: string | null;
-  provider: string | null;
-  policy: string;
-  decision: string;
-  status: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  upstream_latency_ms: number | null;
-  total_latency_ms: number;
-  streamed: number;
-  error: string | null;
-  findings: string;
-  scanners: string;
-  content: string | null;
+export interface EventRow extends StoredEventColumns {
   /** Project and API key id of the caller (never the secret); null for anonymous callers. */
   project: string | null;
   key_id: string | null;

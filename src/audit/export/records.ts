@@ -2,15 +2,10 @@ import { chainFormat } from '../chain-format.mjs';
 import type { ChainSource } from '../verify.ts';
 
 /**
- * One stored event as exports see it: the row exactly as stored (the columns the audit hash
- * covers, JSON columns as their stored text) plus its chain fields. Built from a ChainSource,
- * so exports read what verification reads and import nothing from the stores.
+ * The stored columns of one event that both formats share (the audit hash covers them; JSON
+ * columns as their stored text). The stores' row type (src/store/event-row.ts) extends it.
  */
-export interface ExportRecord {
-  partition: string;
-  seq: number;
-  prev_hash: string;
-  hash: string;
+export interface StoredEventColumns {
   id: string;
   request_id: string;
   time: string;
@@ -33,6 +28,17 @@ export interface ExportRecord {
   scanners: string;
   /** JSON text or null: redacted request/response text, or for `full` content `{"sealed": …}` (null once retention cleared it). */
   content: string | null;
+}
+
+/**
+ * One stored event as exports see it: the row exactly as stored plus its chain fields. Built
+ * from a ChainSource, so exports read what verification reads and import nothing from the stores.
+ */
+export interface ExportRecord extends StoredEventColumns {
+  partition: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
   /** Format 2 records only (src/audit/README.md, "Byte format v2"); absent for format 1. */
   chain_format?: 2;
   project?: string | null;
