@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.ts';
 import { periodEndMs } from '../crypto/content-keys.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { ContentStorage } from './content-storage.ts';
+import { adminEvent } from './admin-event.ts';
 import type { EventStore, GatewayEvent } from './types.ts';
 
 /**
@@ -83,31 +84,20 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
   return { dryRun: options.dryRun, at, tenants };
 }
 
-/** The admin event of one tenant's retention run (same shape as src/http/routes/admin/audit.ts): ids and counts, never content. */
+/** The admin event of one tenant's retention run: ids and counts, never content. */
 function retentionEvent(entry: TenantRetention, options: RetentionOptions, at: string): GatewayEvent {
   const keys = entry.keysDestroyed.map((key) => `${key.keyId} (${key.period})`).join(', ') || 'none';
   const message = `actor ${options.actor}; target tenant ${entry.tenant}: content before ${entry.cutoff} cleared (${entry.contentCleared} events, ${entry.legacyKept} format-1 kept), keys destroyed: ${keys}; done`;
-  return {
-    id: `evt_${randomUUID().replace(/-/g, '')}`,
+  return adminEvent({
     requestId: `retention_${randomUUID().replace(/-/g, '').slice(0, 16)}`,
     time: at,
     route: 'admin.retention.apply',
-    model: null,
-    provider: null,
     policy: options.policy,
-    decision: 'allow',
     status: 200,
-    findings: [{ instance: 'admin', scanner: 'admin', ruleId: 'admin/retention.apply', severity: 'low', score: 0, segmentId: '', origin: '', span: [0, 0], action: 'log', message: message.slice(0, 1000) }],
-    scanners: [],
-    inputTokens: null,
-    outputTokens: null,
-    upstreamLatencyMs: null,
-    totalLatencyMs: 0,
-    streamed: false,
-    content: null,
+    message,
     contentMode: 'none',
     ...(entry.tenant !== 'default' ? { tenant: entry.tenant } : {}),
-  };
+  });
 }
 
 /** Runs retention every `storage.retention.intervalMs` in the gateway (first run one minute after start); returns a stop function. */

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { AdminPrincipal } from '../../../auth/roles.ts';
 import type { Gateway } from '../../../proxy/gateway.ts';
+import { adminEvent } from '../../../store/admin-event.ts';
 import type { GatewayEvent } from '../../../store/types.ts';
 
 /** What an admin call acted on: its tenant (the audit partition the event lands in) and ids, never secrets. */
@@ -22,42 +22,17 @@ export function recordAdminEvent(gateway: Gateway, entry: { route: string; reque
   const { principal, target } = entry;
   const actor = `${principal.id} (${principal.role}${principal.tenant ? ` of ${principal.tenant}` : ', platform'}, via ${principal.via}${principal.tokenId ? ` ${principal.tokenId}` : ''})`;
   const outcome = entry.error ? `refused ${entry.error}` : 'done';
-  const event: GatewayEvent = {
-    id: `evt_${randomUUID().replace(/-/g, '')}`,
+  const event = adminEvent({
     requestId: entry.requestId,
-    time: new Date().toISOString(),
     route: entry.route,
-    model: null,
-    provider: null,
     policy: gateway.config.policy.name,
-    decision: entry.error ? 'block' : 'allow',
     status: entry.status,
-    findings: [
-      {
-        instance: 'admin',
-        scanner: 'admin',
-        ruleId: `admin/${entry.route.replace(/^admin\./, '')}`,
-        severity: 'low',
-        score: 0,
-        segmentId: '',
-        origin: '',
-        span: [0, 0],
-        action: 'log',
-        message: `actor ${actor}; target ${target.description || '-'}; ${outcome}`.slice(0, 1000),
-      },
-    ],
-    scanners: [],
-    inputTokens: null,
-    outputTokens: null,
-    upstreamLatencyMs: null,
-    totalLatencyMs: 0,
-    streamed: false,
-    content: null,
+    message: `actor ${actor}; target ${target.description || '-'}; ${outcome}`,
     ...(entry.error ? { error: entry.error } : {}),
-    ...(target.tenant ? { tenant: target.tenant } : {}),
-    ...(target.project ? { project: target.project } : {}),
+    tenant: target.tenant,
+    project: target.project ?? null,
     ...(principal.tokenId ? { keyId: principal.tokenId } : {}),
-  };
+  });
   gateway.store.append(event);
   return event;
 }
