@@ -24,6 +24,7 @@ import { margin } from '../src/scanners/injection/train.ts';
 import { canonicalParts } from '../src/scanners/shared/linear/parts.ts';
 import { trainCombination, trainHead, type HeadSpec } from '../src/scanners/shared/linear/train-heads.ts';
 import { canonicalize } from '../src/text/canonicalize.ts';
+import { parseScriptArgs } from './script-args.ts';
 
 const dataRoot = join(resolve(import.meta.dirname, '..'), '..', 'shared', 'data');
 const FILE = 'harmful/train.jsonl';
@@ -85,7 +86,10 @@ function specFor(rows: readonly Row[], rowOf: (position: number) => number): Hea
 function main(): void {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const started = performance.now();
-  const harmfulOnly = process.argv.includes('--harmful-only');
+  const flags = parseScriptArgs(process.argv.slice(2), 'npm run train:harmful --', 'Trains models/harmful.json from ../shared/data (deterministic).', {
+    '--harmful-only': { help: 'train on harmful/train.jsonl alone (no general-chat negatives)' },
+  });
+  const harmfulOnly = flags.has('--harmful-only');
   const files = harmfulOnly ? [FILE] : [FILE, EXTRA_NEGATIVES];
   const rows = readRows(join(dataRoot, FILE), false);
   const seen = new Set(rows.map((row) => row.text));

@@ -18,6 +18,7 @@ import { confusion, recallAtFpr, rocAuc, type Scored } from '../src/eval/metrics
 import { sigmoid } from '../src/scanners/injection/model.ts';
 import { partsOf, segmentProbability, trainSegments, type SegmentModel } from './train-segments.ts';
 import { augmentExamples } from './augment-injection.ts';
+import { parseScriptArgs } from './script-args.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const dataRoot = join(repoRoot, '..', 'shared', 'data');
@@ -200,10 +201,16 @@ function leaveOneSourceOut(rows: readonly Row[], examples: readonly Example[], p
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
-  const taskIndex = args.indexOf('--task');
-  const only = taskIndex >= 0 ? args[taskIndex + 1] : undefined;
-  const loso = args.includes('--loso');
+  const flags = parseScriptArgs(process.argv.slice(2), 'npm run train:injection --', 'Trains models/prompt-injection.json and models/indirect-injection.json from ../shared/data (deterministic).', {
+    '--task': { value: true, help: `train one model: ${Object.keys(TASKS).join(' | ')}` },
+    '--loso': { help: 'also record leave-one-source-out estimates (slower)' },
+  });
+  const only = flags.get('--task') as string | undefined;
+  if (only !== undefined && !(only in TASKS)) {
+    process.stderr.write(`train:injection: --task expects one of ${Object.keys(TASKS).join(', ')}, got "${only}"\n`);
+    process.exit(2);
+  }
+  const loso = flags.has('--loso');
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   mkdirSync(MODELS_DIR, { recursive: true });
   for (const [task, spec] of Object.entries(TASKS)) {

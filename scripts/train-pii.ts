@@ -9,12 +9,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { selectSplit, readSpanRows, type SpanRow } from '../src/eval/spans.ts';
 import { bucketOf, FEATURES_PER_TOKEN, LABEL_COUNT, MODEL_PATH, prepareTokens, skippable, storedFromWeights, TAGGER_LABELS, tokenContext, tokenFeatures } from '../src/scanners/pii/tagger.ts';
 import { Tokens, tokenize } from '../src/scanners/pii/tokens.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string): string => {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
-};
+const flags = parseScriptArgs(process.argv.slice(2), 'npm run train:pii --', 'Trains models/pii-tagger.json on the tune part of ../shared/data/pii/train.jsonl (deterministic).', {
+  '--data': { value: true, help: 'span-labelled JSONL (default ../shared/data/pii/train.jsonl)' },
+  '--epochs': { value: true, help: 'training epochs (default 8)' },
+  '--bits': { value: true, help: 'hashed feature buckets = 2^bits (default 15)' },
+});
+const arg = (name: string, fallback: string): string => (flags.get(name) as string | undefined) ?? fallback;
 const DATA = arg('--data', new URL('../../shared/data/pii/train.jsonl', import.meta.url).pathname);
 const EPOCHS = Number(arg('--epochs', '8'));
 const BITS = Number(arg('--bits', '15'));

@@ -20,6 +20,7 @@ import { canonicalParts } from '../src/scanners/shared/linear/parts.ts';
 import { trainHead } from '../src/scanners/shared/linear/train-heads.ts';
 import { NO_EXTRA, OVERALL_HEAD, TOXICITY_CATEGORIES, TOXICITY_TASK } from '../src/scanners/toxicity/analyze.ts';
 import { canonicalize } from '../src/text/canonicalize.ts';
+import { parseScriptArgs } from './script-args.ts';
 
 const dataRoot = join(resolve(import.meta.dirname, '..'), '..', 'shared', 'data');
 const MODERATION = 'moderation/train.jsonl';
@@ -47,7 +48,10 @@ function readRows(file: string): Row[] {
 function main(): void {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const started = performance.now();
-  const withDavidson = !process.argv.includes('--moderation-only');
+  const flags = parseScriptArgs(process.argv.slice(2), 'npm run train:toxicity --', 'Trains models/toxicity.json from ../shared/data (deterministic).', {
+    '--moderation-only': { help: 'train on moderation/train.jsonl alone (no Davidson tweets)' },
+  });
+  const withDavidson = !flags.has('--moderation-only');
   const files = withDavidson ? [MODERATION, DAVIDSON] : [MODERATION];
   const moderation = readRows(MODERATION);
   const extra = withDavidson ? readRows(DAVIDSON) : [];
