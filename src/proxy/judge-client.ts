@@ -81,7 +81,15 @@ export function createJudgeClient(options: JudgeClientOptions): GatewayJudge {
         return cached;
       }
       stats.calls++;
-      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(config.timeoutMs)]);
+      // One controller aborted by the caller's signal or by our own timer. Not AbortSignal.any +
+      // AbortSignal.timeout: on Node 20 the timeout signal is only weakly held and can be collected
+      // before it fires, leaving the call to the upstream's much longer timeout.
+      const controller = new AbortController();
+      const signal = controller.signal;
+      const onCallerAbort = (): void => controller.abort(request.signal.reason);
+      if (request.signal.aborted) onCallerAbort();
+      else request.signal.addEventListener('abort', onCallerAbort, { once: true });
+      const timer = setTimeout(() => controller.abort(new DOMException(`judge call exceeded ${config.timeoutMs} ms`, 'TimeoutError')), config.timeoutMs);
       const started = performance.now();
       const openaiBody = {
         model: config.model,
@@ -123,6 +131,9 @@ export function createJudgeClient(options: JudgeClientOptions): GatewayJudge {
         // The reason only (timeout, upstream kind/status): never the prompt or the answer.
         logger.warn({ judge: config.model, ms: Math.round(performance.now() - started), reason: error instanceof Error ? error.name === 'TimeoutError' ? 'timeout' : error.message.slice(0, 120) : 'error', judgeFailures: stats.failures }, 'judge call failed');
         throw error;
+      } finally {
+        clearTimeout(timer);
+        request.signal.removeEventListener('abort', onCallerAbort);
       }
     },
   };
