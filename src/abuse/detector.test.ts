@@ -1,38 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Abuse } from './config.ts';
-import { AbuseDetector, type AbuseAssessment } from './detector.ts';
+import { AbuseDetector } from './detector.ts';
 import { hamming, jaccard, promptFeatures } from './features.ts';
 import { lastUserText } from './prompt-text.ts';
-import { benignDatasetSample, extractionCampaign, legitimateTraffic } from './simulated-traffic.ts';
+import { driveKey, extractionCampaign, legitimateTraffic } from './simulated-traffic.ts';
 
 const config = Abuse.parse({ enabled: true });
 const t0 = Date.parse('2030-01-01T00:00:00Z');
-
-/** Drives one key through the detector at a fixed pace; returns when it was first flagged and throttled, and the share of requests at each level. */
-function drive(prompts: readonly string[], options: { gapMs: number; detector?: AbuseDetector; key?: string }) {
-  const detector = options.detector ?? new AbuseDetector(config);
-  const key = options.key ?? 'key_a';
-  let firstFlag: number | null = null;
-  let firstThrottle: number | null = null;
-  let flagged = 0;
-  let throttled = 0;
-  let maxScore = 0;
-  const escalations: string[] = [];
-  prompts.forEach((prompt, index) => {
-    const now = t0 + index * options.gapMs;
-    const assessment: AbuseAssessment = detector.observe(key, prompt, now);
-    // Answers a little longer than the question, as chat answers are.
-    detector.recordOutcome(key, { inputTokens: 12 + (prompt.length >> 2), outputTokens: 40, blocked: false }, now + 5);
-    if (assessment.escalated) escalations.push(`${assessment.escalated}@${index + 1}`);
-    if (assessment.level !== 'none') flagged += 1;
-    if (assessment.level === 'throttle' || assessment.level === 'suspend') throttled += 1;
-    if (assessment.level !== 'none' && firstFlag === null) firstFlag = index + 1;
-    if ((assessment.level === 'throttle' || assessment.level === 'suspend') && firstThrottle === null) firstThrottle = index + 1;
-    maxScore = Math.max(maxScore, assessment.score);
-  });
-  return { firstFlag, firstThrottle, flagRate: flagged / prompts.length, throttleRate: throttled / prompts.length, maxScore, escalations };
-}
 
 describe('abuse features', () => {
   it('SimHash: a one-word edit stays close, unrelated prompts are far apart', () => {
@@ -66,15 +41,12 @@ describe('abuse features', () => {
 describe('AbuseDetector', () => {
   it('flags, then throttles, an extraction campaign of 2,400 templated prompts within 300 requests; a busy legitimate key at the same rate is never flagged', () => {
     // One request every 400 ms (150 per minute) for both keys: rate alone cannot tell them apart.
-    const attacker = drive(extractionCampaign(2400), { gapMs: 400 });
-    const legitimate = drive(legitimateTraffic(2400), { gapMs: 400 });
-    const dataset = benignDatasetSample(2400);
-    const benign = dataset ? drive(dataset, { gapMs: 400 }) : null;
-    const line = (name: string, result: ReturnType<typeof drive>) =>
+    const attacker = driveKey(new AbuseDetector(config), extractionCampaign(2400), { gapMs: 400 });
+    const legitimate = driveKey(new AbuseDetector(config), legitimateTraffic(2400), { gapMs: 400 });
+    const line = (name: string, result: ReturnType<typeof driveKey>) =>
       `${name}: first flag at request ${result.firstFlag ?? '-'}, first throttle at ${result.firstThrottle ?? '-'}, flag rate ${(result.flagRate * 100).toFixed(2)}%, throttle rate ${(result.throttleRate * 100).toFixed(2)}%, max score ${result.maxScore.toFixed(3)}`;
     console.log(line('extraction campaign (2400 requests)', attacker));
     console.log(line('legitimate generated mix (2400 requests)', legitimate));
-    console.log(benign ? line(`benign dataset sample (${dataset!.length} requests)`, benign) : 'benign dataset sample: skipped (/work/shared/data/prompt-injection/train.jsonl absent)');
     assert.ok(attacker.firstFlag !== null && attacker.firstThrottle !== null, 'the campaign must be flagged and throttled');
     assert.ok(attacker.firstFlag <= attacker.firstThrottle, 'flagged no later than throttled');
     assert.ok(attacker.firstThrottle <= 300, `throttled within 300 requests (was ${attacker.firstThrottle})`);
@@ -82,7 +54,6 @@ describe('AbuseDetector', () => {
     assert.ok(attacker.throttleRate > 0.9, 'stays throttled while the sweep goes on');
     assert.equal(legitimate.flagRate, 0, 'the busy legitimate key is never flagged');
     assert.ok(legitimate.maxScore < config.flagAt);
-    if (benign) assert.equal(benign.flagRate, 0, 'benign dataset prompts are never flagged');
   });
 
   it('suspends when a template sweep comes with repeated policy blocks, and forgets the key on reset', () => {

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import type { AbuseDetector } from './detector.ts';
 import { seededRandom } from '../text/seeded-random.ts';
 
-/** Seeded traffic for the detector's tests: an extraction campaign and busy legitimate keys. */
+/** Seeded traffic for the detector's tests and `npm run bench:abuse`: an extraction campaign, busy legitimate keys, and a driver. */
 
 
 const vocabulary = 'apple river window mountain friendship library candle thunder garden bicycle ocean whisper harvest lantern meadow castle pencil journey mirror forest blanket rocket island violin shadow bridge compass feather glacier honey jacket kettle ladder marble needle orchard pillow quilt saddle tunnel umbrella valley wagon yarn zebra anchor basket cactus dolphin engine falcon'.split(' ');
@@ -49,19 +49,37 @@ export function legitimateTraffic(count: number, seed = 7): string[] {
   return Array.from({ length: count }, () => `${pick(openers)}${pick(shapes)(pick(topics), random)}`);
 }
 
-/** Benign prompts (label 0) of the shared prompt-injection set, seeded sample; null when the file is absent. */
-export function benignDatasetSample(count: number, path = '/work/shared/data/prompt-injection/train.jsonl', seed = 11): string[] | null {
-  if (!existsSync(path)) return null;
-  const benign: string[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const row = JSON.parse(line) as { text?: unknown; label?: unknown };
-    if (row.label === 0 && typeof row.text === 'string') benign.push(row.text);
-  }
-  const random = seededRandom(seed);
-  for (let index = benign.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [benign[index], benign[other]] = [benign[other]!, benign[index]!];
-  }
-  return benign.slice(0, count);
+/** How one key fared when driven through a detector: when it was first flagged and throttled, and the share of requests at each level. */
+export interface DriveResult {
+  firstFlag: number | null;
+  firstThrottle: number | null;
+  flagRate: number;
+  throttleRate: number;
+  maxScore: number;
+  escalations: string[];
+}
+
+/** Drives one key through `detector` at a fixed pace (answers a little longer than the questions, as chat answers are). */
+export function driveKey(detector: AbuseDetector, prompts: readonly string[], options: { gapMs: number; key?: string; startMs?: number }): DriveResult {
+  const key = options.key ?? 'key_a';
+  const t0 = options.startMs ?? Date.parse('2030-01-01T00:00:00Z');
+  let firstFlag: number | null = null;
+  let firstThrottle: number | null = null;
+  let flagged = 0;
+  let throttled = 0;
+  let maxScore = 0;
+  const escalations: string[] = [];
+  prompts.forEach((prompt, index) => {
+    const now = t0 + index * options.gapMs;
+    const assessment = detector.observe(key, prompt, now);
+    detector.recordOutcome(key, { inputTokens: 12 + (prompt.length >> 2), outputTokens: 40, blocked: false }, now + 5);
+    if (assessment.escalated) escalations.push(`${assessment.escalated}@${index + 1}`);
+    const throttling = assessment.level === 'throttle' || assessment.level === 'suspend';
+    if (assessment.level !== 'none') flagged += 1;
+    if (throttling) throttled += 1;
+    if (assessment.level !== 'none' && firstFlag === null) firstFlag = index + 1;
+    if (throttling && firstThrottle === null) firstThrottle = index + 1;
+    maxScore = Math.max(maxScore, assessment.score);
+  });
+  return { firstFlag, firstThrottle, flagRate: flagged / prompts.length, throttleRate: throttled / prompts.length, maxScore, escalations };
 }
