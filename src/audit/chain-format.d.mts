@@ -16,13 +16,15 @@ export declare const CHAINED_FIELDS_V2: readonly string[];
 export declare function chainFormat(format: ChainFormatVersion): { tag: string; fields: readonly string[] };
 export declare function chainedValues(row: Record<string, unknown>, format?: ChainFormatVersion): ChainedValue[];
 export declare const CHAIN_READ_COLUMNS: readonly string[];
-/** One record as verification reads it (see ChainRecord in verify.ts). */
+/** One record as verification reads it (verify.ts names it ChainRecord). */
 export interface ChainRecordShape {
   seq: number;
   prevHash: string;
   hash: string;
+  /** Byte format (chain-format.mjs); absent means 1. */
   format?: ChainFormatVersion;
   values: ChainedValue[];
+  /** v2 only: the stored content, checked against content_digest when present (null: cleared by retention). */
   content?: string | null;
 }
 export declare function recordFromRow(row: readonly unknown[]): ChainRecordShape;

@@ -1,20 +1,11 @@
 import { verify as verifySignature } from 'node:crypto';
 import { checkpointBytes, GENESIS_HASH, recordIntact } from './chain-format.mjs';
-import type { ChainedValue, ChainFormatVersion } from './chain-format.mjs';
+import type { ChainRecordShape } from './chain-format.mjs';
 import type { AuditVerifyKey } from './signing-key.ts';
 import { defaultWorkers, RangeWorkerPool, verifyPartitionInParallel } from './parallel-verify.ts';
 
-/** One chained record as stored: its position, links and the values the hash covers (its format's field order). */
-export interface ChainRecord {
-  seq: number;
-  prevHash: string;
-  hash: string;
-  /** Byte format (chain-format.mjs); absent means 1. */
-  format?: ChainFormatVersion;
-  values: ChainedValue[];
-  /** v2 only: the stored content, checked against content_digest when present (null: cleared by retention). */
-  content?: string | null;
-}
+/** One chained record as stored: its position, links and the values the hash covers (its format's field order). The shape is declared once, beside the byte format. */
+export type ChainRecord = ChainRecordShape;
 
 /** A signed statement that `partition` had head `hash` at `seq`. */
 export interface ChainCheckpoint {

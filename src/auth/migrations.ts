@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 
 /** One control-store schema step; versions are dense, ascending and never reused. */
@@ -159,4 +162,18 @@ export function migrateControl(db: Database, migrations: readonly ControlMigrati
   // IMMEDIATE: two gateway processes opening one file cannot both decide a step is missing.
   run.immediate();
   return applied;
+}
+
+/**
+ * Opens control.db (creating its folder), sets the pragmas every user of it needs and migrates it.
+ * Several gateway processes and the CLI share the file: wait for a writer instead of failing at once.
+ */
+export function openControlDatabase(path: string): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db: Database = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrateControl(db);
+  return db;
 }

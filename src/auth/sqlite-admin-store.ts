@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { lookupDigest, open, seal } from '../crypto/envelope.ts';
 import type { MasterKeyring } from '../crypto/master-key.ts';
 import type { AdminStore, AdminTokenCheck, AdminTokenRecord, AdminUser, CreatedAdminToken, CredentialRecord, PolicyDocument } from './admin-types.ts';
 import { generateKey, hashKey, sameHash } from './key-format.ts';
-import { migrateControl } from './migrations.ts';
+import { openControlDatabase } from './migrations.ts';
 import { isRole, type Role } from './roles.ts';
 
 export interface SqliteAdminStoreOptions {
@@ -41,12 +38,7 @@ const toCredential = (row: CredentialRow): CredentialRecord => ({ id: row.id, te
 
 /** Opens (creating and migrating) control.db and returns the admin store. */
 export function createSqliteAdminStore(options: SqliteAdminStoreOptions): AdminStore {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  const db: Database = new BetterSqlite3(options.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrateControl(db);
+  const db = openControlDatabase(options.path);
   return new SqliteAdminStore(db, options.keyring, options.now ?? Date.now);
 }
 

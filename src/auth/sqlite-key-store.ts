@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { generateKey, globMatch, hashKey, parseKey, sameHash } from './key-format.ts';
-import { migrateControl } from './migrations.ts';
+import { openControlDatabase } from './migrations.ts';
 import { SqliteBudgets } from './sqlite-budgets.ts';
 import { KEY_SCOPES, type ApiKeyRecord, type BudgetPeriodName, type CreateKeyInput, type CreatedKey, type KeyStore, type LimitOverride, type KeySuspension, type LimitScope, type Project, type StoredBudget, type StoredKey, type Tenant, type VerifyResult } from './types.ts';
 
@@ -74,13 +71,7 @@ function publicRecord(key: StoredKey): ApiKeyRecord {
 
 /** Opens (creating and migrating) control.db and returns the SQLite key store. */
 export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  const db: Database = new BetterSqlite3(options.path);
-  db.pragma('journal_mode = WAL');
-  // Several gateway processes and the CLI share the file; wait for a writer instead of failing at once.
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrateControl(db);
+  const db = openControlDatabase(options.path);
   return new SqliteKeyStore(db, options.cacheTtlMs ?? 5000, options.now ?? Date.now);
 }
 
