@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantile, runFixedRate, type LoadResult } from './load.ts';
+import { ScavengeTrace } from './gc-trace.ts';
 import { startProcess as start } from './spawn.ts';
 
 const args = new Map(process.argv.slice(2).map((arg): [string, string] => {
@@ -24,7 +25,9 @@ const upstream = await start(['--import', 'tsx', 'test/fixtures/upstream-cli.ts'
 const configFile = args.get('config');
 // --gateway-node-flags="--max-semi-space-size=64 ..." runs the gateway process with extra V8/Node flags (tuning experiments).
 const gatewayNodeFlags = (args.get('gateway-node-flags') ?? '').split(' ').filter((flag) => flag.length > 0);
-const gateway = await start([...gatewayNodeFlags, 'bin/bulwark.js', 'serve', '--port', String(gatewayPort), ...(configFile ? ['--config', configFile] : [])], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, `http://127.0.0.1:${gatewayPort}/healthz`);
+// The gateway's young-generation GCs during the measured rounds: their pauses are what its p99 is made of.
+const gc = new ScavengeTrace();
+const gateway = await start(['--trace-gc-nvp', ...gatewayNodeFlags, 'bin/bulwark.js', 'serve', '--port', String(gatewayPort), ...(configFile ? ['--config', configFile] : [])], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, `http://127.0.0.1:${gatewayPort}/healthz`, (data) => gc.feed(data));
 
 // The floor: the same hop through a pass-through proxy that does nothing else (bench/bare-proxy.ts).
 const bare = await start(['--import', 'tsx', 'bench/bare-proxy.ts', `--port=${barePort}`, `--upstream=http://127.0.0.1:${upstreamPort}`], {}, `http://127.0.0.1:${barePort}/v1/models`);
@@ -41,7 +44,9 @@ try {
   let achieved = 0;
   for (let round = 0; round < rounds; round += 1) {
     const a = await run(upstreamPort);
+    gc.recording = true;
     const b = await run(gatewayPort);
+    gc.recording = false;
     const c = await run(barePort);
     direct.push(...a.latencies);
     proxied.push(...b.latencies);
@@ -61,6 +66,12 @@ try {
     bareProxyMs: { p50: quantile(floor, 0.5), p99: quantile(floor, 0.99) },
     addedMs: { p50: quantile(proxied, 0.5) - quantile(direct, 0.5), p99: quantile(proxied, 0.99) - quantile(direct, 0.99) },
     bareProxyAddedMs: { p50: quantile(floor, 0.5) - quantile(direct, 0.5), p99: quantile(floor, 0.99) - quantile(direct, 0.99) },
+    gatewayGc: {
+      scavenges: gc.pausesMs.length,
+      pauseMs: { p50: quantile(gc.pausesMs, 0.5), max: Math.max(0, ...gc.pausesMs) },
+      survivedKbPerRequest: proxied.length > 0 ? gc.survivedBytes / 1024 / proxied.length : 0,
+      promotedKbPerRequest: proxied.length > 0 ? gc.promotedBytes / 1024 / proxied.length : 0,
+    },
     goal: { addedP50Ms: 1, addedP99Ms: 3 },
   };
   const f = (value: number): string => value.toFixed(3);
@@ -71,6 +82,8 @@ try {
   console.log(`  bare     p50 ${f(summary.bareProxyMs.p50)} ms  p99 ${f(summary.bareProxyMs.p99)} ms   (pass-through node:http + undici proxy, no scanning)`);
   console.log(`  added    p50 ${f(summary.addedMs.p50)} ms  p99 ${f(summary.addedMs.p99)} ms   (goal <= 1 ms / <= 3 ms)`);
   console.log(`  floor    p50 ${f(summary.bareProxyAddedMs.p50)} ms  p99 ${f(summary.bareProxyAddedMs.p99)} ms   (what the bare proxy hop adds)`);
+  const g = summary.gatewayGc;
+  console.log(`  gateway GC: ${g.scavenges} scavenges, pause p50 ${f(g.pauseMs.p50)} ms max ${f(g.pauseMs.max)} ms, ${f(g.survivedKbPerRequest)} KB of each request survived one (${f(g.promotedKbPerRequest)} KB promoted)`);
   console.log(JSON.stringify(summary));
 } finally {
   gateway.kill('SIGTERM');

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 
 export const repoRoot = join(import.meta.dirname, '..');
 
-/** Starts a node process from the repository root and resolves once `healthUrl` answers. */
-export function startProcess(command: string[], env: NodeJS.ProcessEnv, healthUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, command, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts a node process from the repository root and resolves once `healthUrl` answers; `onStdout` receives its stdout. */
+export function startProcess(command: string[], env: NodeJS.ProcessEnv, healthUrl: string, onStdout?: (data: Buffer) => void): Promise<ChildProcess> {
+  const child = spawn(process.execPath, command, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'] });
+  if (onStdout) child.stdout!.on('data', onStdout);
   let stderr = '';
   child.stderr!.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-4000)));
   return new Promise((resolve, reject) => {

@@ -28,6 +28,8 @@ const forbidden: Record<string, string[]> = {
   telemetry: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'auth', 'abuse', 'wire', 'alerts'],
   alerts: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'auth', 'limits', 'abuse', 'wire', 'telemetry'],
   rules: ['http', 'proxy', 'cli', 'policy', 'providers', 'store'],
+  // runtime is a leaf: primitives every layer may use.
+  runtime: ['http', 'proxy', 'cli', 'scanners', 'policy', 'providers', 'store', 'wire', 'text', 'config', 'auth', 'limits', 'abuse', 'crypto', 'pseudonyms', 'audit', 'review', 'reports', 'telemetry', 'alerts', 'rules', 'errors', 'eval'],
 };
 
 function files(dir: string): string[] {

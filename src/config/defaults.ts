@@ -20,19 +20,19 @@ export const defaultPolicy: NonNullable<ConfigInput['policy']> = {
       phases: ['response', 'response-stream'],
       action: 'flag',
     },
-    // Threshold: the model's calibrated threshold rounded up (models/indirect-injection.json 0.6403: 2% FPR
-    // on held-back clean training documents, scored by the piece model; dev recall 0.88 at FPR 0.00, ADR 0005).
-    // Direct injection in user turns is not in the default policy yet: the model catches 78% of dev attacks
-    // at 0.8% FPR (goal 95% at 2%), and a language it has no benign examples of reads as an attack (leave-
+    // Threshold: the model's calibrated threshold rounded up (models/indirect-injection.json 0.6201: 2% FPR
+    // on held-back clean training documents, scored by the piece model; dev recall 0.91 at FPR 0.00, ADR 0005).
+    // Direct injection in user turns is not in the default policy yet: the model catches 80% of dev attacks
+    // at 0.7% FPR (goal 95% at 2%), and a language it has no benign examples of reads as an attack (leave-
     // one-source-out: 25% of unseen multilingual MT-bench prompts score >= 0.9); add `ai/prompt-injection`
-    // to a policy explicitly to use it (at 0.9 it blocks 59% of dev attacks with no dev false positive).
+    // to a policy explicitly to use it (at 0.9 it blocks 64% of dev attacks at 0.1% dev FPR).
     {
       id: 'indirect-injection',
       scanner: 'ai/indirect-injection',
       phases: ['request'],
       origins: ['tool', 'document'],
       action: 'block',
-      threshold: 0.65,
+      threshold: 0.63,
       timeoutMs: 1000,
     },
     {

@@ -5,6 +5,7 @@ import { renderError, renderStreamError, toBulwarkError } from '../errors/render
 import type { Gateway } from '../proxy/gateway.ts';
 import type { WireFormat } from '../wire/types.ts';
 import { RequestAccess } from '../proxy/admission.ts';
+import { Cancellation } from '../runtime/cancel-signal.ts';
 import { authenticate } from './auth.ts';
 import { readJsonBody } from './body.ts';
 import { createRouteMatcher } from './routes/match.ts';
@@ -37,9 +38,10 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
     const route = matched?.route;
     const format: WireFormat = route?.format ?? (path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
     const sink = createHttpSink(response, { 'x-request-id': requestId });
-    const controller = new AbortController();
+    // A Cancellation, not an AbortController: a Node AbortSignal per request is costly to collect (src/runtime/cancel-signal.ts).
+    const cancellation = new Cancellation();
     response.on('close', () => {
-      if (!response.writableFinished) controller.abort(new Error('client disconnected'));
+      if (!response.writableFinished) cancellation.abort(new Error('client disconnected'));
     });
     inFlight.add(response);
     response.on('close', () => inFlight.delete(response));
@@ -59,7 +61,7 @@ export function createGatewayServer(gateway: Gateway, routes: readonly RouteDefi
         access,
         request,
         requestId,
-        signal: controller.signal,
+        signal: cancellation,
         sink,
         readBody: () => readJsonBody(request, gateway.config.server.bodyLimitBytes),
         params: matched?.params ?? {},

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../runtime/cancel-signal.ts';
 /** Backoff settings; the route's `retry` block fits this shape. */
 export interface BackoffOptions {
   backoffMs: number;
@@ -15,12 +16,12 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
   return Math.round(delay);
 }
 
-function abortError(signal: AbortSignal): unknown {
+function abortError(signal: CancelSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
 /** Waits `ms`; rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: CancelSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
   if (ms <= 0 && !signal) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {

@@ -11,6 +11,7 @@ import { backoffDelay, sleep } from './backoff.ts';
 import { createCircuitBreaker } from './circuit-breaker.ts';
 import type { CircuitBreaker, CircuitState } from './circuit-breaker.ts';
 import { classifyError, flattenHeaders, isClientError, isRetryableStatus, readErrorBody, retryAfterMs } from './upstream-response.ts';
+import type { CancelSignal } from '../runtime/cancel-signal.ts';
 
 /** What the proxy asks of the upstream side for one client request. */
 export interface UpstreamRequest {
@@ -21,7 +22,7 @@ export interface UpstreamRequest {
   model: string;
   stream: boolean;
   /** Aborts when the client disconnects; also aborts the upstream request and its body stream. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   requestId: string;
   /** Extra headers for this request only (the trace context: `traceparent`); provider credentials still win. */
   headers?: Readonly<Record<string, string>>;

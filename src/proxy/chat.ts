@@ -19,6 +19,7 @@ import { scanPhase } from './scan-phase.ts';
 import type { ResponseSink } from './sink.ts';
 import { relayStream } from './streaming/relay.ts';
 import { usageOf } from './usage.ts';
+import type { CancelSignal } from '../runtime/cancel-signal.ts';
 
 export interface ChatCall {
   format: WireFormat;
@@ -26,7 +27,7 @@ export interface ChatCall {
   body: Record<string, unknown>;
   requestId: string;
   /** Aborts when the client disconnects. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   sink: ResponseSink;
   /** Request headers (the conversation id for pseudonymisation). */
   headers?: IncomingHttpHeaders;

@@ -8,9 +8,10 @@ import { readBodyText } from './read-body.ts';
 import { assertValid, failUpstream, guardRequest, routeFor } from './request-guard.ts';
 import type { ResponseSink } from './sink.ts';
 import { usageOf } from './usage.ts';
+import type { CancelSignal } from '../runtime/cancel-signal.ts';
 
 /** POST /v1/embeddings: the input is scanned like a prompt, the vectors pass through. */
-export async function handleEmbeddings(gateway: Gateway, call: { body: Record<string, unknown>; requestId: string; signal: AbortSignal; sink: ResponseSink; access?: RequestAccess; headers?: IncomingHttpHeaders }): Promise<void> {
+export async function handleEmbeddings(gateway: Gateway, call: { body: Record<string, unknown>; requestId: string; signal: CancelSignal; sink: ResponseSink; access?: RequestAccess; headers?: IncomingHttpHeaders }): Promise<void> {
   assertValid(validateOpenAIEmbeddingsRequest(call.body));
   const model = String(call.body.model);
   const route = routeFor(gateway, model);

@@ -81,11 +81,16 @@ function assertWellFormed(result: ScanResult, segments: readonly ScanSegment[]):
   if (result.findings.some((f) => f.severity === 'high' || f.severity === 'critical')) assert.equal(result.outcome, 'fail');
 }
 
+/**
+ * A hang guard, not a speed goal (those are benchmarks): the cap is on this process's CPU time, so a busy
+ * machine (CI runs two test files at once) cannot fail it, while super-linear work on 1 MB (minutes) still does.
+ */
 async function timedScan(scanner: Scanner, segments: readonly ScanSegment[], capMs: number): Promise<ScanResult> {
-  const started = performance.now();
+  const started = process.cpuUsage();
   const result = await scanner.scan({ phase: 'request', segments }, scanContext());
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed < capMs, `scan took ${elapsed.toFixed(0)} ms (cap ${capMs} ms) on ${segments.map((s) => s.text.length).join('+')} chars`);
+  const used = process.cpuUsage(started);
+  const cpuMs = (used.user + used.system) / 1000;
+  assert.ok(cpuMs < capMs, `scan used ${cpuMs.toFixed(0)} ms of CPU (cap ${capMs} ms) on ${segments.map((s) => s.text.length).join('+')} chars`);
   return result;
 }
 
@@ -152,7 +157,7 @@ describe('scanner contract', () => {
         const scanner = instantiate(definition, config);
         for (const big of oneMegabyte()) {
           const segments = [segment(big, 'big'), segment('bluebird', 'small')];
-          assertWellFormed(await timedScan(scanner, segments, 3000), segments);
+          assertWellFormed(await timedScan(scanner, segments, 5000), segments);
         }
       });
     });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ScannerInstance } from '../config/schema.ts';
 import type { Finding, Phase, ScanContext, ScanResult, ScanSegment, Scanner, ScannerDefinition, ScannerDeps } from './types.ts';
+import { Cancellation, type CancelSignal } from '../runtime/cancel-signal.ts';
 
 /** A configured scanner: policy settings plus the live scanner built from them. */
 export interface ScannerSlot {
@@ -88,19 +89,18 @@ export class ScannerRunner {
    * Runs the phase. All instances share one context: its signal fires when the request is abandoned,
    * and once the phase is over for scanners that missed their deadline (so abandoned work stops).
    */
-  async run(phase: Phase, segments: readonly ScanSegment[], base: { requestId: string; state: Map<string, unknown>; signal?: AbortSignal }): Promise<InstanceRun[]> {
+  async run(phase: Phase, segments: readonly ScanSegment[], base: { requestId: string; state: Map<string, unknown>; signal?: CancelSignal }): Promise<InstanceRun[]> {
     const slots = this.#byPhase.get(phase) ?? [];
     if (slots.length === 0) return [];
-    const controller = new AbortController();
-    const abortFromParent = (): void => controller.abort(base.signal?.reason);
-    base.signal?.addEventListener('abort', abortFromParent, { once: true });
-    const context: ScanContext = { requestId: base.requestId, signal: controller.signal, state: base.state };
+    // The phase's own signal follows the request's; a Cancellation, not an AbortController (src/runtime/cancel-signal.ts).
+    const cancellation = new Cancellation().follow(base.signal);
+    const context: ScanContext = { requestId: base.requestId, signal: cancellation, state: base.state };
     try {
       const runs = await Promise.all(slots.map((slot) => this.#runOne(slot, phase, segments, context)));
-      if (runs.some((run) => run.status === 'timeout')) controller.abort(new Error('scanner deadline exceeded'));
+      if (runs.some((run) => run.status === 'timeout')) cancellation.abort(new Error('scanner deadline exceeded'));
       return runs;
     } finally {
-      base.signal?.removeEventListener('abort', abortFromParent);
+      cancellation.unfollow();
     }
   }
 

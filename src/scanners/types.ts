@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CanonicalText } from '../text/types.ts';
 import type { Origin, Role } from '../wire/types.ts';
 import type { RulesSource } from '../rules/active-rules.ts';
+import type { CancelSignal } from '../runtime/cancel-signal.ts';
 
 /** Where in the request flow a scanner runs. */
 export type Phase = 'request' | 'response' | 'response-stream';
@@ -26,7 +27,7 @@ export interface ScanInput {
 export interface ScanContext {
   requestId: string;
   /** Fires when the scanner's deadline passes or the request is abandoned. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Request-scoped state shared by the scanners of one request (e.g. a pseudonym vault). */
   state: Map<string, unknown>;
 }
@@ -80,7 +81,7 @@ export interface Scanner {
 /** A chat completion through a configured provider, for LLM-judge scanners (injected: scanners never import providers). */
 export interface JudgeClient {
   /** Returns the model's text answer; rejects on upstream failure or when `signal` aborts. */
-  complete(request: { system: string; user: string; maxTokens: number; signal: AbortSignal }): Promise<string>;
+  complete(request: { system: string; user: string; maxTokens: number; signal: CancelSignal }): Promise<string>;
 }
 
 /** Injected dependencies: never reach for globals. */

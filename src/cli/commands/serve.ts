@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { resolveDataDir, startGateway } from '../../main.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { configFor } from '../load-config.ts';
@@ -12,6 +13,10 @@ export interface ServeOptions {
 
 /** `bulwark serve`: runs until SIGINT/SIGTERM, then drains and exits. */
 export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
+  // Latency over peak throughput: V8's allocation-site pretenuring moves request-shaped objects straight to the
+  // old generation once some survive, and those dead objects then keep younger ones alive through every
+  // young-generation GC, lengthening the pauses that set the gateway's p99 (ADR 0001, update 2026-11-26).
+  setFlagsFromString('--no-allocation-site-pretenuring');
   const config = configFor(options.config, io.env);
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {

@@ -3,6 +3,7 @@ import type { RequestAccess } from '../../proxy/admission.ts';
 import type { Gateway } from '../../proxy/gateway.ts';
 import type { ResponseSink } from '../../proxy/sink.ts';
 import type { WireFormat } from '../../wire/types.ts';
+import type { CancelSignal } from '../../runtime/cancel-signal.ts';
 
 export interface RouteContext {
   gateway: Gateway;
@@ -11,7 +12,7 @@ export interface RouteContext {
   request: IncomingMessage;
   requestId: string;
   /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   sink: ResponseSink;
   readBody(): Promise<Record<string, unknown>>;
   /** Values of the `{name}` segments of a templated path (admin routes); empty for plain paths. */

@@ -12,6 +12,7 @@ import { scanPhase } from '../scan-phase.ts';
 import type { ResponseSink } from '../sink.ts';
 import { policyMayRedact, StreamRewriter } from './rewriter.ts';
 import { StreamGuard, type StreamScan } from './stream-guard.ts';
+import type { CancelSignal } from '../../runtime/cancel-signal.ts';
 
 export interface RelayOptions {
   client: Dialect;
@@ -21,7 +22,7 @@ export interface RelayOptions {
   draft: EventDraft;
   state: Map<string, unknown>;
   model: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   requestVerdict: Decision;
   /** Pseudonymised placeholders to restore in the answer (empty: none). */
   restorations: ReadonlyMap<string, string>;

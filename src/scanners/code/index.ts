@@ -12,6 +12,7 @@ import { codeLineScore, findCodeBlocks, linesOf, type CodeBlock } from './blocks
 import { fenceLanguage } from './languages.ts';
 import { matchRules } from './match.ts';
 import { HOLD_TRIGGER, RULE_IDS, type RuleId } from './rules.ts';
+import type { CancelSignal } from '../../runtime/cancel-signal.ts';
 
 const LanguageName = z.string().regex(/^(?:\*|[a-z][a-z0-9+#-]{0,19})$/, 'expected a language id such as python, shell or sql, or * for any code');
 
@@ -60,7 +61,7 @@ export const codeScanner = defineScanner({
     const enabled = new Set<RuleId>(config.rules);
     const disallowed = (language: string): boolean => block.has('*') || block.has(language) || (allow.size > 0 && !allow.has('*') && !allow.has(language));
 
-    function scanSegment(segment: ScanSegment, collector: FindingCollector, signal: AbortSignal, stream: boolean): { blocks: CodeBlock[]; openFrom: number } {
+    function scanSegment(segment: ScanSegment, collector: FindingCollector, signal: CancelSignal, stream: boolean): { blocks: CodeBlock[]; openFrom: number } {
       const canonical = segment.canonical;
       const text = canonical.text;
       const span = (start: number, end: number): [number, number] => {

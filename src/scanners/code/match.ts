@@ -5,6 +5,7 @@
  */
 import { linesOf } from './blocks.ts';
 import { PATTERNS, WINDOW_LINES, type Pattern, type RuleId } from './rules.ts';
+import type { CancelSignal } from '../../runtime/cancel-signal.ts';
 
 export interface RuleHit {
   pattern: Pattern;
@@ -37,7 +38,7 @@ function pieces(text: string, start: number, end: number): [number, number][] {
 }
 
 /** Every hit of the enabled rules in `text`. */
-export function matchRules(text: string, enabled: ReadonlySet<RuleId>, signal?: AbortSignal): MatchResult {
+export function matchRules(text: string, enabled: ReadonlySet<RuleId>, signal?: CancelSignal): MatchResult {
   const active = PATTERNS.filter((pattern) => enabled.has(pattern.rule));
   const hits: RuleHit[] = [];
   // For each multi-line pattern: per part, the last line index and span where it matched.

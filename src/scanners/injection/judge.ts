@@ -12,6 +12,7 @@ import { clipForJudge, confidenceOf, dataBlock, judgeFailure, parseJudgeJson } f
 import type { Finding, JudgeClient, ScanResult, ScanSegment, Scanner } from '../types.ts';
 import type { InjectionMode } from './detector.ts';
 import type { SegmentScanner } from './scanner.ts';
+import type { CancelSignal } from '../../runtime/cancel-signal.ts';
 
 export const InjectionJudgeConfig = z
   .object({
@@ -76,7 +77,7 @@ export function withJudge(base: SegmentScanner, settings: JudgeLayerSettings, ju
     get judgeFailures() {
       return failures;
     },
-    async scan(input: { segments: readonly ScanSegment[] }, context: { signal: AbortSignal }): Promise<ScanResult> {
+    async scan(input: { segments: readonly ScanSegment[] }, context: { signal: CancelSignal }): Promise<ScanResult> {
       const rules = base.rules();
       const perSegment = [];
       for (const segment of input.segments) {

@@ -5,7 +5,9 @@
  * - `qqnovel` / `qqfresh`: few of its content words occur anywhere else in the document (an unrelated
  *   request dropped into an email or a table: "What are the primary functions of the liver?");
  * - `qqnovelask`: both, the cross the linear piece model cannot form on its own;
- * - `qqreplyref`: it talks about the reader's reply, answer or summary (instructions about the output).
+ * - `qqreplyref`: it talks about the reader's reply, answer or summary (instructions about the output);
+ * - `qqtaskask` / `qqtasknovelask`: an ask that names a typical assistant deliverable or quiz topic
+ *   (essay, poem, translation, recipe, capital, ...), which requests between people rarely do.
  * Novelty needs context, so it is only judged in documents of three pieces or more. Linear time.
  */
 
@@ -16,6 +18,14 @@ const IMPERATIVES = new Set(
   ignore disregard forget remember note ensure emphasize emphasise highlight stress encourage urge remind advise visit click download
   install run execute open call contact find search look calculate compute solve convert spell count reverse encode decode teach
   augment enhance enrich expand extend supplement embed weave attach inject close discuss argue persuade convince`.split(/\s+/),
+);
+/** Deliverables and quiz topics of requests made to an assistant (not to a colleague). */
+const TASK_WORDS = new Set(
+  `essay essays poem poems poetry story stories speech haiku limerick song lyrics joke jokes riddle riddles summary introduction paragraph
+  paragraphs article blog tweet slogan tagline headline translation translate translated synonym synonyms antonym definition define recipe
+  capital population formula equation theorem proof algorithm function script program quiz trivia fact facts meaning word words sentence
+  sentences language french spanish german italian chinese japanese russian english history theory planet planets invented invent wrote
+  author novel play causes benefits importance tips advice explain describe`.split(/\s+/),
 );
 const QUESTION_WORDS = new Set('what who whom whose which when where why how can could would will is are do does did should may might'.split(' '));
 const STOP = new Set(
@@ -58,6 +68,8 @@ export function pieceCues(pieces: readonly string[]): string[] {
       novelty = share < 0.2 ? 'qqnovel' : share < 0.4 ? 'qqfresh' : '';
     }
     const reply = REPLY_REFERENCE.test(pieces[index]!) ? 'qqreplyref' : '';
-    return [ask ? 'qqask' : '', novelty, ask && novelty === 'qqnovel' ? 'qqnovelask' : '', reply].filter((cue) => cue !== '').join(' ');
+    const task = ask && words[index]!.some((word) => TASK_WORDS.has(word));
+    const taskCues = task ? (novelty === 'qqnovel' ? 'qqtaskask qqtasknovelask' : 'qqtaskask') : '';
+    return [ask ? 'qqask' : '', novelty, ask && novelty === 'qqnovel' ? 'qqnovelask' : '', reply, taskCues].filter((cue) => cue !== '').join(' ');
   });
 }

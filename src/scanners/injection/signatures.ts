@@ -6,8 +6,9 @@
  */
 
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
+import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
-export const SIGNATURES_VERSION = '2026.11.2';
+export const SIGNATURES_VERSION = '2026.11.3';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
@@ -110,6 +111,7 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: re(String.raw`\b(?:decode|decrypt|translate|convert)\s+(?:this|the\s+following|it|that)?\s*(?:from\s+)?(?:base64|base\s+64|rot13|rot-13|hex|morse|caesar|leetspeak)\b[^\n]{0,80}\b(?:then|and)\s+(?:follow|execute|do|answer|respond|obey|perform|act)|\b(?:respond|answer|reply|write)\s+(?:only\s+)?in\s+(?:base64|rot13|hex|morse\s+code|leetspeak)\b`),
   },
   ...INTENT_SIGNATURES,
+  ...MULTILINGUAL_SIGNATURES,
 ];
 
 /** Index of the adversarial-suffix pseudo-signature among classifier features (after SIGNATURES). */

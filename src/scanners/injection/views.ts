@@ -9,12 +9,14 @@
  * - leetspeak folded across whole tokens (`1gn0r3 4ll`), including all-digit tokens (`15`, `4`)
  *   once the text as a whole is clearly written in leet;
  * - a segment that is one base64 or hex blob, decoded even when what it carries is a table or code;
- * - Pig Latin and letters spaced out one by one, two cheap word games attackers use.
+ * - Pig Latin and letters spaced out one by one, two cheap word games attackers use;
+ * - misspelt override verbs (`igmre`, `disregrad`) written correctly (typos.ts).
  * Each is linear in the text and returns nothing for ordinary text.
  */
 import { rot13 } from '../../text/rot13.ts';
 import { bytesToText, isPlausibleText } from '../../text/text-checks.ts';
 import type { CanonicalText } from '../../text/types.ts';
+import { typoView } from './typos.ts';
 
 export interface EvasionView {
   text: string;
@@ -191,5 +193,7 @@ export function evasionViews(canonical: CanonicalText): EvasionView[] {
   if (pig !== null) views.push({ text: pig, where: 'pig-latin-decoded text' });
   const spaced = spacedLettersView(canonical.text);
   if (spaced !== null) views.push({ text: spaced, where: 'spaced-out letters joined' });
+  const typos = typoView(canonical.text);
+  if (typos !== null) views.push({ text: typos, where: 'misspelt override verb corrected' });
   return views;
 }

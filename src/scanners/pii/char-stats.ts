@@ -1,20 +1,129 @@
 /**
  * One pass over a text counting what the structured recognisers' patterns need (digits, digit
- * runs of each pattern's alphabet, separators, capitals, month-name starts), so that a pattern
- * whose shortest match cannot occur is never run. Results go to the module-level `stats`
- * (no allocation per call), valid until the next `countChars`.
+ * runs of each pattern's alphabet, separators, capitals, the words patterns start with, the
+ * letters right before digit runs), so that a pattern whose match cannot occur is never run
+ * (running a pattern costs far more than its share of the pass). Results go to the module-level
+ * `stats` (no allocation per call), valid until the next `countChars`.
  */
 
 /**
  * Counts of the characters the patterns need, from `countChars` (module state: no allocation per
  * call). A "run" is a maximal stretch of the characters a pattern's match is made of; every match
  * lies inside one, so a pattern needs a run holding at least as many digits as its shortest match.
+ * A "word" is a maximal stretch of ASCII letters.
  */
-export const stats = { digits: 0, longestRun: 0, uppers: 0, dots: 0, colons: 0, dashes: 0, exes: 0, months: 0, spaced: 0, phoneLike: 0, dateLike: 0, dotted: 0 };
+export const stats = {
+  digits: 0,
+  longestRun: 0,
+  uppers: 0,
+  dots: 0,
+  colons: 0,
+  dashes: 0,
+  exes: 0,
+  /** Words starting with a month's first three letters (case-insensitive). */
+  months: 0,
+  spaced: 0,
+  phoneLike: 0,
+  dateLike: 0,
+  dotted: 0,
+  /** Date runs with at least two separators and four digits (a numeric date needs one). */
+  dates: 0,
+  /** Words starting like a postcode keyword: zip, pos(tal, tcode), plz (case-insensitive). */
+  zipWords: 0,
+  /** Words starting like an identifier context keyword (`ID_PREFIXES`, case-insensitive). */
+  idWords: 0,
+  /** Words starting with an EU VAT country code (DE IT BE PL NL FR, upper case). */
+  vatWords: 0,
+  /** Runs of >= 2 digits right after a two-letter word (IBAN), or after one and a space (NINO). */
+  ibanLike: 0,
+  ninoLike: 0,
+  /** Runs of >= 4 digits right after a five-capital word (PAN). */
+  panLike: 0,
+  /**
+   * Digit groups (runs joined by single spaces or hyphens) shaped like a 9-digit number (routing
+   * number: one run of 9), an SSN (9, or 3-2-4), a 10-digit number (10, 3-7, 6-4, 3-3-4) and a
+   * 12-digit one (12, 4-8, 8-4, 4-4-4).
+   */
+  nineLike: 0,
+  ssnLike: 0,
+  tenLike: 0,
+  twelveLike: 0,
+  /** Where the first and last ASCII digits are (-1 when none). */
+  firstDigit: -1,
+  lastDigit: -1,
+};
 
-/** First three letters of the month names (as a << 16 | b << 8 | c), and their first letters as a bit set. */
-const MONTHS = new Set(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)));
-const MONTH_FIRST = [...'jfmasond'].reduce((bits, ch) => bits | (1 << (ch.charCodeAt(0) - 97)), 0);
+const MONTH = 1;
+const ZIP = 2;
+const ID = 4;
+/** Letters a..z as 0..25; 26 stands for "not a letter" (the end of a two-letter word). */
+const NOT_LETTER = 26;
+/**
+ * The prefixes as two small tables (they stay in cache): per first two letters a * 26 + b, 0 or
+ * the number of that pair's row in THIRD; per row and third letter c, the prefix bits.
+ */
+const PAIRS = new Uint8Array(26 * 26);
+const THIRD = new Uint8Array(64 * 27);
+let pairRows = 0;
+function addPrefix(prefix: string, bit: number): void {
+  const at = (k: number): number => (k < prefix.length ? prefix.charCodeAt(k) - 97 : NOT_LETTER);
+  const pair = at(0) * 26 + at(1);
+  if (PAIRS[pair] === 0) PAIRS[pair] = ++pairRows;
+  THIRD[(PAIRS[pair]! - 1) * 27 + at(2)]! |= bit;
+}
+for (const m of ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']) addPrefix(m, MONTH);
+for (const word of ['zip', 'pos', 'plz']) addPrefix(word, ZIP);
+/**
+ * First letters of the keywords of `RE.idContext` in structured.ts (each of its alternatives starts a
+ * word): passport, driver's/driving licence, licence no, dl, medical record, mrn, patient id, health
+ * plan, member id, insurance id, policy no, beneficiary. Keep in step with that pattern.
+ */
+const ID_PREFIXES = ['pas', 'dri', 'lic', 'dl', 'med', 'mrn', 'pat', 'hea', 'mem', 'ins', 'pol', 'ben'];
+for (const word of ID_PREFIXES) addPrefix(word, ID);
+if (pairRows > 64) throw new Error('pii char stats: too many prefixes for THIRD');
+/** Upper-case VAT country codes, at a * 26 + b. */
+const VAT_CODES = new Uint8Array(26 * 26);
+for (const code of ['DE', 'IT', 'BE', 'PL', 'NL', 'FR']) VAT_CODES[(code.charCodeAt(0) - 65) * 26 + code.charCodeAt(1) - 65] = 1;
+
+/** The prefix bits of the word starting at `i` with the letter `first` (0..25). */
+function prefixAt(text: string, i: number, first: number): number {
+  // past the end charCodeAt is NaN, and (NaN | 0x20) - 97 is no letter
+  const b = ((text.charCodeAt(i + 1) | 0x20) - 97) >>> 0;
+  if (b >= 26) return 0;
+  const row = PAIRS[first * 26 + b]!;
+  if (row === 0) return 0;
+  const c = ((text.charCodeAt(i + 2) | 0x20) - 97) >>> 0;
+  return THIRD[(row - 1) * 27 + (c < 26 ? c : NOT_LETTER)]!;
+}
+
+function isLetter(c: number): boolean {
+  return ((c | 0x20) - 97) >>> 0 < 26;
+}
+
+function isUpper(c: number): boolean {
+  return c - 65 >>> 0 < 26;
+}
+
+function isDigit(c: number): boolean {
+  return c - 48 >>> 0 < 10;
+}
+
+/** True when no letter or digit is at `i` (or `i` is before the text). */
+function wordEdge(text: string, i: number): boolean {
+  if (i < 0) return true;
+  const c = text.charCodeAt(i);
+  return !isLetter(c) && !isDigit(c);
+}
+
+/** True when the `count` characters before `end` are letters that start a word (`upper`: capitals). */
+function wordBefore(text: string, end: number, count: number, upper: boolean): boolean {
+  if (end < count) return false;
+  for (let k = end - count; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (upper ? !isUpper(c) : !isLetter(c)) return false;
+  }
+  return wordEdge(text, end - count - 1);
+}
 
 // Run kinds: digits with spaces and hyphens (cards, SSN, NHS, Aadhaar, NINO), with the phone
 // punctuation + ( ) . space hyphen, with date separators . / -, with dots (IPv4).
@@ -34,17 +143,33 @@ RUNS[40] = R_PHONE;
 RUNS[41] = R_PHONE;
 RUNS[43] = R_PHONE;
 
+/** For ASCII letters: bit 0 upper case, bit 1 the letter x (phone extensions). */
+const LETTER_INFO = new Uint8Array(128);
+for (let c = 65; c <= 90; c++) LETTER_INFO[c] = 1;
+LETTER_INFO[120] = 2;
+
 export function countChars(text: string): void {
   let digits = 0;
   let longestRun = 0;
-  let run = 0;
   let uppers = 0;
   let dots = 0;
   let colons = 0;
   let dashes = 0;
   let exes = 0;
   let months = 0;
-  let inWord = false;
+  let zipWords = 0;
+  let idWords = 0;
+  let vatWords = 0;
+  let ibanLike = 0;
+  let ninoLike = 0;
+  let panLike = 0;
+  let nineLike = 0;
+  let ssnLike = 0;
+  let tenLike = 0;
+  let twelveLike = 0;
+  // lengths of the last digit group and of the one before it when joined to it by one space or hyphen (else 0)
+  let lastGroup = 0;
+  let groupBefore = 0;
   // digits in the current run of each kind, and the most seen in one
   let spaced = 0;
   let phoneLike = 0;
@@ -54,39 +179,80 @@ export function countChars(text: string): void {
   let maxPhone = 0;
   let maxDate = 0;
   let maxDotted = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const kinds = c < 128 ? RUNS[c]! : 0;
-    if (kinds === 0) {
-      // letters and most other characters end every run
-      run = spaced = phoneLike = dateLike = dotted = 0;
-      const lower = c | 0x20;
-      if (lower >= 97 && lower <= 122) {
-        if (c <= 90) uppers++;
-        else if (c === 120) exes++;
-        // a word starting with a month's first three letters (month-name dates need one)
-        if (!inWord && MONTH_FIRST & (1 << (lower - 97)) && MONTHS.has((lower << 16) | ((text.charCodeAt(i + 1) | 0x20) << 8) | (text.charCodeAt(i + 2) | 0x20))) months++;
-        inWord = true;
-        continue;
+  let dateSeparators = 0;
+  let dates = 0;
+  let firstDigit = -1;
+  let lastDigit = -1;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    const letter = ((c | 0x20) - 97) >>> 0;
+    if (letter < 26) {
+      // a word, at once: it ends every run
+      spaced = phoneLike = dateLike = dotted = dateSeparators = 0;
+      const prefix = prefixAt(text, i, letter);
+      if (prefix !== 0) {
+        if (prefix & MONTH) months++;
+        if (prefix & ZIP) zipWords++;
+        if (prefix & ID) idWords++;
       }
-      inWord = false;
+      if (c <= 90 && isUpper(text.charCodeAt(i + 1)) && VAT_CODES[(c - 65) * 26 + text.charCodeAt(i + 1) - 65] === 1) vatWords++;
+      do {
+        const info = LETTER_INFO[c]!;
+        uppers += info & 1;
+        exes += info >> 1;
+        c = text.charCodeAt(++i);
+      } while (isLetter(c));
+      continue;
+    }
+    const kinds = c < 128 ? RUNS[c]! : 0;
+    if (kinds === R_ALL) {
+      // a run of digits, at once
+      const from = i;
+      do c = text.charCodeAt(++i);
+      while (c >= 48 && c <= 57);
+      const run = i - from;
+      if (digits === 0) firstDigit = from;
+      lastDigit = i - 1;
+      digits += run;
+      if (run > longestRun) longestRun = run;
+      if ((spaced += run) > maxSpaced) maxSpaced = spaced;
+      if ((phoneLike += run) > maxPhone) maxPhone = phoneLike;
+      if ((dateLike += run) > maxDate) maxDate = dateLike;
+      if ((dotted += run) > maxDotted) maxDotted = dotted;
+      if (dateSeparators >= 2 && dateLike >= 4) dates++;
+      if (run >= 2 && from >= 2) {
+        if (wordBefore(text, from, 2, false)) {
+          ibanLike++;
+          ninoLike++;
+        } else if (text.charCodeAt(from - 1) === 32 && wordBefore(text, from - 1, 2, false)) ninoLike++;
+        if (run >= 4 && wordBefore(text, from, 5, true)) panLike++;
+      }
+      // digit groups: this one's length with the previous two when they are joined
+      const separator = from >= 2 ? text.charCodeAt(from - 1) : 0;
+      const joined = (separator === 32 || separator === 45) && isDigit(text.charCodeAt(from - 2));
+      const a = joined ? lastGroup : 0;
+      const b = joined ? groupBefore : 0;
+      if (run === 9) nineLike++;
+      if (run === 9 || (run === 4 && a === 2 && b === 3)) ssnLike++;
+      if (run === 10 || (run === 7 && a === 3) || (run === 4 && (a === 6 || (a === 3 && b === 3)))) tenLike++;
+      if (run === 12 || (run === 8 && a === 4) || (run === 4 && (a === 8 || (a === 4 && b === 4)))) twelveLike++;
+      groupBefore = a;
+      lastGroup = run;
+      continue;
+    }
+    i++;
+    if (kinds === 0) {
+      // most other characters end every run
+      spaced = phoneLike = dateLike = dotted = dateSeparators = 0;
       if (c === 58) colons++;
       continue;
     }
-    inWord = false;
-    if (kinds === R_ALL) {
-      digits++;
-      if (++run > longestRun) longestRun = run;
-      if (++spaced > maxSpaced) maxSpaced = spaced;
-      if (++phoneLike > maxPhone) maxPhone = phoneLike;
-      if (++dateLike > maxDate) maxDate = dateLike;
-      if (++dotted > maxDotted) maxDotted = dotted;
-      continue;
-    }
-    run = 0;
     if (!(kinds & R_SPACED)) spaced = 0;
     if (!(kinds & R_PHONE)) phoneLike = 0;
-    if (!(kinds & R_DATE)) dateLike = 0;
+    if (!(kinds & R_DATE)) dateLike = dateSeparators = 0;
+    else dateSeparators++;
     if (!(kinds & R_DOTTED)) dotted = 0;
     if (c === 46) dots++;
     else if (c === 45) dashes++;
@@ -103,4 +269,17 @@ export function countChars(text: string): void {
   stats.phoneLike = maxPhone;
   stats.dateLike = maxDate;
   stats.dotted = maxDotted;
+  stats.dates = dates;
+  stats.zipWords = zipWords;
+  stats.idWords = idWords;
+  stats.vatWords = vatWords;
+  stats.ibanLike = ibanLike;
+  stats.ninoLike = ninoLike;
+  stats.panLike = panLike;
+  stats.nineLike = nineLike;
+  stats.ssnLike = ssnLike;
+  stats.tenLike = tenLike;
+  stats.twelveLike = twelveLike;
+  stats.firstDigit = firstDigit;
+  stats.lastDigit = lastDigit;
 }

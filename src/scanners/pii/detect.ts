@@ -8,7 +8,7 @@ import { GAZETTEER_NAMES } from './gazetteer.ts';
 import { findStructured } from './structured.ts';
 import { tagTokensFast } from './infer.ts';
 import { defaultTaggerModel, TAGGER_LABELS, type TaggerModel } from './tagger.ts';
-import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_WORD, Tokens, tokenize } from './tokens.ts';
+import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_DIGIT, K_WORD, Tokens, tokenize, wordHash } from './tokens.ts';
 
 export type { PiiEntity } from './entities.ts';
 
@@ -35,6 +35,31 @@ const NAME_TYPES = new Set(['PERSON', 'ORGANIZATION', 'LOCATION']);
 const NAME_LABEL = Uint8Array.from(TAGGER_LABELS, (label) => (NAME_TYPES.has(label) ? 1 : 0));
 const X_LABEL = TAGGER_LABELS.indexOf('X');
 const STREET_LABEL = TAGGER_LABELS.indexOf('STREET_ADDRESS');
+const AGE_LABEL = TAGGER_LABELS.indexOf('AGE');
+
+/**
+ * Nouns of a quantity that is not an age: a number after one ("his shoe size is 44", "room number
+ * 12", "score: 44") is not an AGE. Not a gazetteer list (not a model feature): used by this rule only.
+ */
+const MEASURE_WORDS = new Set(
+  'size number score temperature temp weight height length width depth price cost total count amount quantity level grade rank room page speed distance volume capacity rate percentage version balance fee pin code'
+    .split(' ')
+    .map((word) => wordHash(word)),
+);
+/** Words that may stand between a measure word and its number ("size is 44", "size: 44"). */
+const LINK_WORDS = new Set(['is', 'was', 'are', 'were', 'of', 'about', 'around', 'approximately', 'exactly', ':', '='].map((word) => wordHash(word)));
+
+/** True when the number at token `i` follows a measure word on its line (link words between them allowed). */
+function afterMeasureWord(i: number): boolean {
+  if (tokens.kind[i] !== K_DIGIT) return false;
+  for (let k = i - 1, links = 0; k >= 0 && links <= 2; k--, links++) {
+    if (tokens.flags[k + 1]! & F_LINESTART) return false;
+    const h = tokens.hash[k]!;
+    if (MEASURE_WORDS.has(h)) return tokens.kind[k] === K_WORD;
+    if (!LINK_WORDS.has(h)) return false;
+  }
+  return false;
+}
 
 function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, out: PiiEntity[]): void {
   tokenize(text, tokens);
@@ -66,7 +91,8 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
       for (let k = from; k < to && !marked; k++) marked = (tokens.flags[k]! & (F_CAP | F_HASDIGIT)) !== 0;
       if (!marked) from = to;
     }
-    if (from < to) {
+    // A number after a measure word is a size, a count or a price, not an age.
+    if (from < to && !(label === AGE_LABEL && afterMeasureWord(from))) {
       let sum = 0;
       for (let k = from; k < to; k++) sum += confidence[k]!;
       // A lone word from a fact list has that list's type whatever the tagger guessed.

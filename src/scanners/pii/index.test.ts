@@ -71,6 +71,15 @@ describe('detectPii: recognisers', () => {
     assert.ok(got.every((e) => e.start >= 0 && e.end <= text.length && e.score > 0 && e.score <= 1));
   });
 
+  it('does not call a number after a measure word an age, but keeps ages', () => {
+    const all = (text: string): string[] => detectPii(text, { types: ['AGE'] }).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
+    assert.deepEqual(all('his shoe size is 44'), []);
+    assert.deepEqual(all('the room number is 44'), []);
+    assert.deepEqual(all('the score is 44'), []);
+    assert.deepEqual(all('his age is 44'), ['AGE:44']);
+    assert.deepEqual(all('he is 44 years old'), ['AGE:44']);
+  });
+
   it('honours types and thresholds', () => {
     assert.deepEqual(types2('a@b.io 4111111111111111', { types: ['CREDIT_CARD'] }), ['CREDIT_CARD']);
     assert.deepEqual(types2('a@b.io', { thresholds: { EMAIL_ADDRESS: 0.99 } }), []);

@@ -57,15 +57,21 @@ export const RE = {
   dateNum: /(?<!\d)(?:\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))(?!\d)/g,
   // Month-name dates all carry a 4-digit year; this pattern runs only when the text has one.
   dateName: /(?<![A-Za-z])(?:\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6},? \d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6} \d{1,2}(?:st|nd|rd|th)?,? \d{4})/gi,
-  idContext: /passport|driver'?s? ?licen[cs]e|driving licen[cs]e|licen[cs]e (?:no|number|#)|\bdl\b|medical record|\bmrn\b|patient id|health plan|member id|insurance id|policy (?:no|number)|beneficiary/gi,
+  // A keyword starts a word (not "unlicensed"); countChars counts words with these starts (ID_PREFIXES).
+  idContext: /(?<![A-Za-z])(?:passport|driver'?s? ?licen[cs]e|driving licen[cs]e|licen[cs]e (?:no|number|#)|\bdl\b|medical record|\bmrn\b|patient id|health plan|member id|insurance id|policy (?:no|number)|beneficiary)/gi,
   idValue: /^(?:[\s:#.-]|no\.?|number|num|is|id\b){0,8}([A-Za-z0-9][A-Za-z0-9-]{4,18}[A-Za-z0-9])/i,
   zip: /\b(?:zip(?: ?code)?|post(?:al)? ?code|postcode|plz)\b(?:[\s:#]|is\b){0,6}([0-9]{3,5}(?:[ -][0-9]{2,4})?|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|[0-9]{4} ?[A-Z]{2})(?![A-Za-z0-9])/gi,
 };
 
-function each(re: RegExp, text: string, visit: (text: string, match: RegExpExecArray) => void): void {
+/**
+ * Runs `re` over `window`, a part of `text` starting at `offset` (the whole text by default), and
+ * visits each match with its index in `text`.
+ */
+function each(re: RegExp, text: string, visit: (text: string, match: RegExpExecArray) => void, window = text, offset = 0): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
+  while ((m = re.exec(window)) !== null) {
+    if (offset !== 0) m.index += offset;
     visit(text, m);
     if (m[0].length === 0) re.lastIndex++;
   }
@@ -137,29 +143,36 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
   if (text.includes('@')) emails(text, emit);
   if (text.includes('://') || text.includes('www.')) urls(text, emit);
   // Nothing below can match without a digit; each pattern runs only when the text has the
-  // characters its shortest match needs (counted in one pass).
+  // characters its shortest match needs, and the word or letters it starts with (counted in one pass).
   if (!HAS_DIGIT.test(text)) return;
   countChars(text);
   // IBAN, VAT and phone numbers have at least 7 digits.
   const manyDigits = stats.digits >= 7;
-  if (stats.spaced >= 13) each(RE.card, text, visitCard);
-  if (stats.spaced >= 9) each(RE.ssn, text, visitSsn);
-  if (stats.longestRun >= 9) each(RE.nine, text, visitNine);
-  if (stats.spaced >= 10) each(RE.ten, text, visitTen);
-  if (stats.spaced >= 12) each(RE.twelve, text, visitTwelve);
-  if (stats.longestRun >= 4 && stats.uppers >= 6) each(RE.pan, text, visitPan);
-  if (stats.spaced >= 6) each(RE.nino, text, visitNino);
-  if (manyDigits) each(RE.iban, text, visitIban);
-  if (manyDigits) each(RE.vat, text, visitVat);
-  if (stats.dots >= 3 && stats.dotted >= 4) each(RE.ipv4, text, visitIpv4);
+  // card, ssn, nine, ten, twelve, ipv4, dateNum and phone: every match starts with a digit (or a
+  // + or ( right before one) and ends with one, and their lookarounds read at most one character
+  // behind and two ahead; so scanning from two characters before the first digit to two after the
+  // last finds exactly their matches in the whole text (long texts with few digits scan little).
+  const from = Math.max(0, stats.firstDigit - 2);
+  const to = Math.min(text.length, stats.lastDigit + 3);
+  const digits = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (stats.spaced >= 13) each(RE.card, text, visitCard, digits, from);
+  if (stats.ssnLike > 0) each(RE.ssn, text, visitSsn, digits, from);
+  if (stats.nineLike > 0) each(RE.nine, text, visitNine, digits, from);
+  if (stats.tenLike > 0) each(RE.ten, text, visitTen, digits, from);
+  if (stats.twelveLike > 0) each(RE.twelve, text, visitTwelve, digits, from);
+  if (stats.panLike > 0 && stats.uppers >= 6) each(RE.pan, text, visitPan);
+  if (stats.spaced >= 6 && stats.ninoLike > 0) each(RE.nino, text, visitNino);
+  if (manyDigits && stats.ibanLike > 0) each(RE.iban, text, visitIban);
+  if (manyDigits && stats.vatWords > 0) each(RE.vat, text, visitVat);
+  if (stats.dots >= 3 && stats.dotted >= 4) each(RE.ipv4, text, visitIpv4, digits, from);
   if (stats.colons >= 2) each(RE.ipv6, text, visitIpv6);
   if (stats.colons >= 5 || stats.dashes >= 5) each(RE.mac, text, visitMac);
-  if (stats.dateLike >= 4) each(RE.dateNum, text, dateAt);
+  if (stats.dates > 0) each(RE.dateNum, text, dateAt, digits, from);
   if (stats.longestRun >= 4 && stats.months > 0) each(RE.dateName, text, dateAt);
   // A phone number's main part is one run of >= 4 digits; with an extension (x, ext) its digits may make up the 7 needed.
-  if ((stats.phoneLike >= 7 || (stats.phoneLike >= 4 && stats.exes > 0)) && types.has('PHONE_NUMBER')) each(RE.phone, text, visitPhone);
-  each(RE.idContext, text, contextId);
-  if (stats.digits >= 2) each(RE.zip, text, visitZip);
+  if ((stats.phoneLike >= 7 || (stats.phoneLike >= 4 && stats.exes > 0)) && types.has('PHONE_NUMBER')) each(RE.phone, text, visitPhone, digits, from);
+  if (stats.idWords > 0) each(RE.idContext, text, contextId);
+  if (stats.digits >= 2 && stats.zipWords > 0) each(RE.zip, text, visitZip);
 }
 
 // One visitor per pattern (top-level functions: no closure allocated per call).

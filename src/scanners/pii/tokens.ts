@@ -169,8 +169,8 @@ export function tokenize(text: string, out: Tokens): void {
     let l1 = 0;
     let l2 = 0;
     let l3 = 0;
+    let d = c;
     for (;;) {
-      const d = text.charCodeAt(i);
       const lc = d < 0x100 ? LOWER[d]! : d;
       h = mixc(h, lc);
       if (i - s === 2) prefix = h;
@@ -199,8 +199,8 @@ export function tokenize(text: string, out: Tokens): void {
       }
       i++;
       if (i >= n) break;
-      const e = text.charCodeAt(i);
-      cls = e < 0x250 ? CLASS[e]! : isSpace(e) ? SPACE : charClass(e);
+      d = text.charCodeAt(i);
+      cls = d < 0x250 ? CLASS[d]! : isSpace(d) ? SPACE : charClass(d);
       if (cls === 0 || cls === SPACE) break;
     }
     const len = i - s;

@@ -4,6 +4,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { JudgeClient, ScannerDeps } from '../types.ts';
+import type { CancelSignal } from '../../runtime/cancel-signal.ts';
 
 /** Scanner ids that use the judge, and when (by their validated or raw config). */
 export function usesJudge(scanner: string, config: unknown): boolean {
@@ -77,7 +78,7 @@ export function confidenceOf(value: unknown): number | null {
 }
 
 /** Why a judge call produced nothing, for notes and logs (never content). */
-export function judgeFailure(error: unknown, signal: AbortSignal): 'timeout' | 'aborted' | 'error' {
+export function judgeFailure(error: unknown, signal: CancelSignal): 'timeout' | 'aborted' | 'error' {
   if (signal.aborted) return 'aborted';
   const name = error instanceof Error ? error.name : '';
   return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'error';

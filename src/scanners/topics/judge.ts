@@ -10,6 +10,7 @@ import { judgeFailure } from '../shared/judge.ts';
 import type { JudgeClient, ScanSegment } from '../types.ts';
 import type { BannedTopic } from './index.ts';
 import type { CompiledTopic } from './model.ts';
+import type { CancelSignal } from '../../runtime/cancel-signal.ts';
 
 export interface JudgeCandidate {
   segment: ScanSegment;
@@ -36,7 +37,7 @@ export function topicRule(topic: BannedTopic): string {
 export const MAX_JUDGED_SEGMENTS = 8;
 
 /** One judge call per segment with uncertain topics (at most MAX_JUDGED_SEGMENTS, in parallel), all its uncertain topics as rules. */
-export async function judgeTopics(judge: JudgeClient, candidates: readonly JudgeCandidate[], signal: AbortSignal, logger: Logger): Promise<TopicVerdicts> {
+export async function judgeTopics(judge: JudgeClient, candidates: readonly JudgeCandidate[], signal: CancelSignal, logger: Logger): Promise<TopicVerdicts> {
   const matched: TopicVerdicts['matched'] = candidates.map(() => undefined);
   const notes: string[] = [];
   const segments = [...new Set(candidates.map((candidate) => candidate.segment))];

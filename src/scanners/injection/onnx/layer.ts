@@ -9,6 +9,7 @@ import { outcomeOf } from '../../shared/result.ts';
 import type { Finding, ScanResult, ScanSegment, Severity } from '../../types.ts';
 import type { SegmentScan, SegmentScanner } from '../scanner.ts';
 import { loadOnnxRuntime, OnnxClassifier } from './session.ts';
+import type { CancelSignal } from '../../../runtime/cancel-signal.ts';
 
 export const OnnxConfig = z
   .object({
@@ -57,7 +58,7 @@ export function combine(linear: number | null, onnx: number, weight: number): nu
  * combination, reported as the `prompt-injection/classifier` finding; the segment risk is the
  * larger of it and the strongest signature. Inference errors propagate (the runner fails closed).
  */
-export function withOnnx(base: SegmentScanner, classifier: OnnxClassifier, weight: number, rule: string): SegmentScanner & { scan(input: { segments: readonly ScanSegment[] }, context: { signal: AbortSignal }): Promise<ScanResult> } {
+export function withOnnx(base: SegmentScanner, classifier: OnnxClassifier, weight: number, rule: string): SegmentScanner & { scan(input: { segments: readonly ScanSegment[] }, context: { signal: CancelSignal }): Promise<ScanResult> } {
   const scanSegment = async (segment: ScanSegment, rules: ActiveRules): Promise<SegmentScan> => {
     const below = await base.scanSegment(segment, rules);
     const onnx = await classifier.probability(segment.canonical.text);

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { countChars, stats } from './char-stats.ts';
+import { RE } from './structured.ts';
+
+/**
+ * Each recogniser runs only when `countChars` says its match can occur; these check that a text
+ * in which a pattern does match always opens that pattern's gate. (findStructured also skips IBAN
+ * and VAT below 7 digits: no valid value has fewer, though the bare patterns can match.)
+ */
+const GATES: [string, RegExp, () => boolean][] = [
+  ['ssn', RE.ssn, () => stats.ssnLike > 0],
+  ['nine', RE.nine, () => stats.nineLike > 0],
+  ['ten', RE.ten, () => stats.tenLike > 0],
+  ['twelve', RE.twelve, () => stats.twelveLike > 0],
+  ['pan', RE.pan, () => stats.panLike > 0 && stats.uppers >= 6],
+  ['nino', RE.nino, () => stats.spaced >= 6 && stats.ninoLike > 0],
+  ['iban', RE.iban, () => stats.ibanLike > 0],
+  ['vat', RE.vat, () => stats.vatWords > 0],
+  ['dateNum', RE.dateNum, () => stats.dates > 0],
+  ['dateName', RE.dateName, () => stats.longestRun >= 4 && stats.months > 0],
+  ['idContext', RE.idContext, () => stats.idWords > 0],
+  ['zip', RE.zip, () => stats.digits >= 2 && stats.zipWords > 0],
+];
+
+// Texts around values shaped like each pattern (fast-check's stringMatching), glued to random pieces
+// (keywords in both cases, letters and digits, separators) that may or may not let them match.
+const PIECES = ['passport', 'DL', 'MRN', 'Zip', 'DE', 'AB', 'ABCPE', 'Jan', 'x', 'is', 'un', 'C', '0', '12', '2020', '-', '.', '/', ' ', ':', '#', '\n', ',', 'é', '_'];
+const SHAPES = [
+  /\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}/,
+  /\d{9}/,
+  /\d{3}[ -]?\d{3}[ -]?\d{4}/,
+  /\d{4}[ -]?\d{4}[ -]?\d{4}/,
+  /[A-Z]{5}\d{4}[A-Z]/,
+  /[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]/,
+  /[A-Za-z]{2}\d{2}( ?[A-Za-z0-9]){10,30}/,
+  /(DE|IT|BE|PL|NL|FR) ?[0-9A-Z]{9,12}/,
+  /\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})/,
+  /\d{1,2} (jan|Feb|MAR|dec)[a-z]{0,6},? \d{4}|(jan|Feb|MAR|dec)[a-z]{0,6} \d{1,2}(st|th)?,? \d{4}/,
+  /(passport|[Dd]river'?s? ?[Ll]icen[cs]e|driving licen[cs]e|licen[cs]e (no|number|#)|dl|DL|medical record|MRN|mrn|patient id|health plan|member id|insurance id|policy (no|number)|beneficiary)[ :#]{0,3}[A-Z0-9]{1,3}\d{0,8}/,
+  /(zip( ?code)?|ZIP|post(al)? ?code|postcode|PLZ)([\s:#]|is){0,6}([0-9]{3,5}([ -][0-9]{2,4})?|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|[0-9]{4} ?[A-Z]{2})/,
+];
+const glue = fc.array(fc.constantFrom(...PIECES), { maxLength: 4 }).map((parts) => parts.join(''));
+const TEXT = fc.tuple(glue, fc.oneof(...SHAPES.map((shape) => fc.stringMatching(shape))), glue, fc.oneof(...SHAPES.map((shape) => fc.stringMatching(shape))), glue).map((parts) => parts.join(''));
+
+function matches(re: RegExp, text: string): boolean {
+  re.lastIndex = 0;
+  const found = re.exec(text) !== null;
+  re.lastIndex = 0;
+  return found;
+}
+
+describe('pii char stats: pattern gates', () => {
+  const samples = [
+    'Pay to DE89 3704 0044 0532 0130 00', 'VAT DE136695976', 'PAN ABCPE1234F', 'NI AB 12 34 56 C', 'ni ab123456c', 'born 04/12/1985', 'on 2024-01-31 10:00',
+    'since 5 March 2020', "Driver's License: D1234-5678", 'MRN: 00123456', 'zip code 90210', 'Postcode SW1A 1AA', 'PLZ 10115', 'policy no 77-1234',
+  ];
+  for (const text of samples) {
+    it(`opens every gate whose pattern matches ${JSON.stringify(text)}`, () => {
+      countChars(text);
+      const open = GATES.filter(([, re]) => matches(re, text));
+      assert.ok(open.length > 0, 'the sample matches some pattern');
+      for (const [name, , gate] of open) assert.ok(gate(), name);
+    });
+  }
+
+  it('never closes the gate of a pattern that matches (random texts)', () => {
+    fc.assert(
+      fc.property(TEXT, (value) => {
+        countChars(value);
+        for (const [name, re, gate] of GATES) if (matches(re, value)) assert.ok(gate(), `${name}: ${JSON.stringify(value)}`);
+      }),
+      { numRuns: 20000, seed: 42 },
+    );
+  });
+
+  it('does not take a keyword inside a longer word as a context word', () => {
+    assert.equal(matches(RE.idContext, 'unlicense no 12345'), false);
+    assert.equal(matches(RE.idContext, 'licence no 12345'), true);
+  });
+});
+
+describe('pii char stats: the digit window', () => {
+  // findStructured runs these on text.slice(firstDigit - 2, lastDigit + 3) only.
+  const DIGIT_PATTERNS = [RE.card, RE.ssn, RE.nine, RE.ten, RE.twelve, RE.ipv4, RE.dateNum, RE.phone];
+  const all = (re: RegExp, text: string, offset: number): string[] => {
+    const found: string[] = [];
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push(`${m.index + offset}:${m[0]}`);
+    re.lastIndex = 0;
+    return found;
+  };
+  const PHONEY = fc.stringMatching(/(\+\d{1,3}[ .-]?)?(\(\d{1,4}\)[ .-]?)?\d{2,5}([ .-]\d{2,8}){1,4}( ?(x|ext\.?) ?\d{1,5})?|\d{1,3}(\.\d{1,3}){3}/);
+  const TEXT = fc.tuple(glue, fc.oneof(PHONEY, ...SHAPES.slice(0, 6).map((shape) => fc.stringMatching(shape))), glue, fc.oneof(PHONEY, fc.stringMatching(/\d{1,4}[ .\/-]?\d{0,4}/)), glue).map((parts) => parts.join(''));
+
+  it('holds every match of the digit patterns', () => {
+    fc.assert(
+      fc.property(TEXT, (value) => {
+        countChars(value);
+        if (stats.firstDigit < 0) return;
+        const from = Math.max(0, stats.firstDigit - 2);
+        const window = value.slice(from, Math.min(value.length, stats.lastDigit + 3));
+        for (const re of DIGIT_PATTERNS) assert.deepEqual(all(re, window, from), all(re, value, 0), `${re.source}: ${JSON.stringify(value)}`);
+      }),
+      { numRuns: 5000, seed: 7 },
+    );
+  });
+});
+
