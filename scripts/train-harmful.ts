@@ -1,5 +1,5 @@
 /**
- * npm run train:harmful [-- --harmful-only]
+ * npm run train:harmful [-- --harmful-only] [-- --out PATH]
  *
  * Trains the safety/harmful classifier and writes models/harmful.json. Rows: harmful/train.jsonl,
  * plus (unless --harmful-only) the `benign` label-0 rows of prompt-injection/train.jsonl other
@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MODELS_DIR } from '../src/scanners/injection/model.ts';
 import { featurize } from '../src/scanners/injection/features.ts';
 import { HARMFUL_HEAD, HARMFUL_TASK } from '../src/scanners/harmful/analyze.ts';
@@ -30,9 +30,9 @@ const dataRoot = join(resolve(import.meta.dirname, '..'), '..', 'shared', 'data'
 const FILE = 'harmful/train.jsonl';
 const EXTRA_NEGATIVES = 'prompt-injection/train.jsonl';
 const SEED = 20261126;
-const BITS = 18;
+const BITS = 19;
 /**
- * Four weight heads over 2^18 hashed buckets with skip-bigrams, and a salted copy of the hashed
+ * Four weight heads over 2^19 hashed buckets with skip-bigrams, and a salted copy of the hashed
  * features when a hazard phrase matched (topical texts get weights of their own). `general` heads
  * learn from every row, `specialist` heads from harmful/train only (sharper on sensitive-sounding
  * requests, but blind to everyday chat); each pair is word n-grams only (char grams dilute the few
@@ -88,6 +88,7 @@ function main(): void {
   const started = performance.now();
   const flags = parseScriptArgs(process.argv.slice(2), 'npm run train:harmful --', 'Trains models/harmful.json from ../shared/data (deterministic).', {
     '--harmful-only': { help: 'train on harmful/train.jsonl alone (no general-chat negatives)' },
+    '--out': { value: true, help: 'write the model here instead of models/harmful.json (experiments)' },
   });
   const harmfulOnly = flags.has('--harmful-only');
   const files = harmfulOnly ? [FILE] : [FILE, EXTRA_NEGATIVES];
@@ -141,8 +142,9 @@ function main(): void {
     metrics: { outOfFold: combination.metrics.outOfFold },
     heads,
   };
-  mkdirSync(MODELS_DIR, { recursive: true });
-  const out = join(MODELS_DIR, `${HARMFUL_TASK}.json`);
+  const given = flags.get('--out');
+  const out = typeof given === 'string' ? resolve(given) : join(MODELS_DIR, `${HARMFUL_TASK}.json`);
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(file)}\n`);
   log(`${HARMFUL_TASK}: wrote ${out} threshold=${combination.threshold} outOfFold=${JSON.stringify(combination.metrics.outOfFold)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
