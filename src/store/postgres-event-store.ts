@@ -103,7 +103,8 @@ class PostgresEventStore implements AuditedEventStore {
   private readonly checkpointIntervalMs: number;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
-  private queue: GatewayEvent[] = [];
+  /** Rows, converted at append (as in the SQLite store: only the flat row waits for its batch; ADR 0001). */
+  private queue: EventRow[] = [];
   private inFlight: Batch | null = null;
   private writing = false;
   private accepted = 0;
@@ -138,7 +139,14 @@ class PostgresEventStore implements AuditedEventStore {
       this.dropped++;
       return;
     }
-    this.queue.push(event);
+    let row: EventRow;
+    try {
+      row = withoutNul(toRow(event));
+    } catch (err) {
+      this.log.error({ eventId: typeof event?.id === 'string' ? event.id : null, err: describeError(err) }, 'event store dropped a malformed event');
+      return;
+    }
+    this.queue.push(row);
     this.accepted++;
     if (this.writing) return;
     if (this.queue.length >= this.maxBatch && this.failures === 0) this.schedule(0);
@@ -249,22 +257,10 @@ class PostgresEventStore implements AuditedEventStore {
     this.onWritten(batch, duplicates);
   }
 
-  private nextBatch(): Batch | null {
-    const events = this.queue.splice(0, this.maxBatch);
-    const rows: EventRow[] = [];
-    for (const event of events) {
-      try {
-        rows.push(withoutNul(toRow(event)));
-      } catch (err) {
-        this.log.error({ eventId: typeof event?.id === 'string' ? event.id : null, err: describeError(err) }, 'event store dropped a malformed event');
-      }
-    }
-    const end = this.settled + events.length;
-    if (rows.length === 0) {
-      this.settle(end);
-      return null;
-    }
-    return { end, events: events.length, rows, sends: 0 };
+  /** Takes up to maxBatch rows off the queue (never empty when called). */
+  private nextBatch(): Batch {
+    const rows = this.queue.splice(0, this.maxBatch);
+    return { end: this.settled + rows.length, events: rows.length, rows, sends: 0 };
   }
 
   /** One transaction; retried at once after an id race with another process, and row by row after a data error. */
