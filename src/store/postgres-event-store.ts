@@ -5,6 +5,7 @@ import { verifyChain } from '../audit/verify.ts';
 import type { VerifyResult } from '../audit/verify.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { toRow } from './event-row.ts';
+import { queuedRow } from './queued-row.ts';
 import type { EventRow } from './event-row.ts';
 import { migratePostgres, quoteSchema } from './postgres-migrations.ts';
 import { PgEventReader } from './postgres-reader.ts';
@@ -71,7 +72,6 @@ export function injectPostgresFaults(store: EventStore, faults: readonly PgWrite
 
 interface Batch {
   end: number;
-  events: number;
   rows: EventRow[];
   sends: number;
 }
@@ -135,17 +135,13 @@ class PostgresEventStore implements AuditedEventStore {
 
   append(event: GatewayEvent): void {
     if (this.closed) throw new Error('event store is closed: append() called after close()');
-    if (this.queue.length + (this.inFlight?.events ?? 0) >= this.maxQueued) {
+    if (this.queue.length + (this.inFlight?.rows.length ?? 0) >= this.maxQueued) {
       this.dropped++;
       return;
     }
-    let row: EventRow;
-    try {
-      row = withoutNul(toRow(event));
-    } catch (err) {
-      this.log.error({ eventId: typeof event?.id === 'string' ? event.id : null, err: describeError(err) }, 'event store dropped a malformed event');
-      return;
-    }
+    const converted = queuedRow(event, this.log);
+    if (converted === null) return;
+    const row = withoutNul(converted);
     this.queue.push(row);
     this.accepted++;
     if (this.writing) return;
@@ -260,7 +256,7 @@ class PostgresEventStore implements AuditedEventStore {
   /** Takes up to maxBatch rows off the queue (never empty when called). */
   private nextBatch(): Batch {
     const rows = this.queue.splice(0, this.maxBatch);
-    return { end: this.settled + rows.length, events: rows.length, rows, sends: 0 };
+    return { end: this.settled + rows.length, rows, sends: 0 };
   }
 
   /** One transaction; retried at once after an id race with another process, and row by row after a data error. */
@@ -331,7 +327,7 @@ class PostgresEventStore implements AuditedEventStore {
     const now = Date.now();
     if (this.failures === 1 || now - this.lastErrorLogAt >= ERROR_LOG_EVERY_MS) {
       this.lastErrorLogAt = now;
-      const queued = this.queue.length + (this.inFlight?.events ?? 0);
+      const queued = this.queue.length + (this.inFlight?.rows.length ?? 0);
       this.log.error({ err: error, queued, failures: this.failures, dropped: this.dropped }, 'event store write failed; events kept for retry');
     }
     const waiters = this.waiters;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../telemetry/logger.ts';
-import { toRow } from './event-row.ts';
+import { queuedRow } from './queued-row.ts';
 import type { EventRow } from './event-row.ts';
 import { migrate } from './migrations.ts';
 import { EventReader } from './sqlite-reader.ts';
@@ -77,7 +77,6 @@ interface Batch {
   seq: number;
   /** `settled` once this batch is acknowledged: every event up to here is then committed or dropped. */
   end: number;
-  events: number;
   rows: EventRow[];
   sends: number;
 }
@@ -154,20 +153,13 @@ class SqliteEventStore implements AuditedEventStore {
 
   append(event: GatewayEvent): void {
     if (this.closed) throw new Error('event store is closed: append() called after close()');
-    if (this.queue.length + (this.inFlight?.events ?? 0) >= this.maxQueued) {
+    if (this.queue.length + (this.inFlight?.rows.length ?? 0) >= this.maxQueued) {
       // Only reachable while writes keep failing; bounding memory beats an OOM crash.
       this.dropped++;
       return;
     }
-    // toRow here, not in the batch timer: a few µs on each request instead of one callback of a whole batch's
-    // conversions (the main-thread stalls a request can land on), and only the flat row waits for the batch.
-    let row: EventRow;
-    try {
-      row = toRow(event);
-    } catch (err) {
-      this.log.error({ eventId: typeof event?.id === 'string' ? event.id : null, err: describeError(err) }, 'event store dropped a malformed event');
-      return;
-    }
+    const row = queuedRow(event, this.log);
+    if (row === null) return;
     this.queue.push(row);
     this.accepted++;
     // While a batch is at the writer its reply schedules the next one.
@@ -272,7 +264,7 @@ class SqliteEventStore implements AuditedEventStore {
   private nextBatch(): Batch {
     const rows = this.queue.splice(0, this.maxBatch);
     // Nothing is in flight here, so everything before the queue is settled.
-    return { seq: this.nextSeq++, end: this.settled + rows.length, events: rows.length, rows, sends: 0 };
+    return { seq: this.nextSeq++, end: this.settled + rows.length, rows, sends: 0 };
   }
 
   private startWriter(): WriterThread {
@@ -330,7 +322,7 @@ class SqliteEventStore implements AuditedEventStore {
     const now = Date.now();
     if (this.failures === 1 || now - this.lastErrorLogAt >= ERROR_LOG_EVERY_MS) {
       this.lastErrorLogAt = now;
-      const queued = this.queue.length + (this.inFlight?.events ?? 0);
+      const queued = this.queue.length + (this.inFlight?.rows.length ?? 0);
       this.log.error({ err: error, queued, failures: this.failures, dropped: this.dropped }, 'event store write failed; events kept for retry');
     }
     const waiters = this.waiters;
@@ -347,7 +339,7 @@ class SqliteEventStore implements AuditedEventStore {
     this.awaitingReply = false;
     this.deaths++;
     this.log.error(
-      { exitCode, err: error, unacknowledged: this.inFlight?.events ?? 0, deaths: this.deaths },
+      { exitCode, err: error, unacknowledged: this.inFlight?.rows.length ?? 0, deaths: this.deaths },
       'event store writer thread died; restarting it and re-sending unacknowledged events',
     );
     if (this.closed) return;
