@@ -5,6 +5,7 @@ import { verifyChain } from '../audit/verify.ts';
 import type { VerifyResult } from '../audit/verify.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { toRow } from './event-row.ts';
+import { BatchTimer, FlushWaiters, retryDelayMs } from './batch-pacing.ts';
 import { queuedRow } from './queued-row.ts';
 import type { EventRow } from './event-row.ts';
 import { migratePostgres, quoteSchema } from './postgres-migrations.ts';
@@ -35,7 +36,6 @@ export interface PostgresEventStoreOptions {
 export type PgWriteFault = 'fail-write' | 'lose-ack';
 
 const DEFAULT_MAX_BATCH = 500;
-const MAX_RETRY_DELAY_MS = 5_000;
 const ERROR_LOG_EVERY_MS = 10_000;
 // A batch that raced another process on an id is retried at once this many times.
 const RACE_RETRIES = 3;
@@ -76,12 +76,6 @@ interface Batch {
   sends: number;
 }
 
-interface Waiter {
-  target: number;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
 /** PostgreSQL cannot store NUL in text; it becomes U+FFFD before hashing, so the chain matches what is stored. */
 function withoutNul(row: EventRow): EventRow {
   const out = row as unknown as Record<string, unknown>;
@@ -109,9 +103,8 @@ class PostgresEventStore implements AuditedEventStore {
   private writing = false;
   private accepted = 0;
   private settled = 0;
-  private waiters: Waiter[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private timerImmediate = false;
+  private readonly waiters = new FlushWaiters();
+  private readonly timer = new BatchTimer(() => void this.pump());
   private auditTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   private closed = false;
@@ -145,8 +138,8 @@ class PostgresEventStore implements AuditedEventStore {
     this.queue.push(row);
     this.accepted++;
     if (this.writing) return;
-    if (this.queue.length >= this.maxBatch && this.failures === 0) this.schedule(0);
-    else if (this.timer === null) this.schedule(this.retryDelay());
+    if (this.queue.length >= this.maxBatch && this.failures === 0) this.timer.schedule(0);
+    else if (!this.timer.isPending()) this.timer.schedule(retryDelayMs(this.intervalMs, this.failures));
   }
 
   stats(): { queued: number; dropped: number } {
@@ -178,9 +171,9 @@ class PostgresEventStore implements AuditedEventStore {
   flush(): Promise<void> {
     const target = this.accepted;
     if (this.settled >= target) return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ target, resolve, reject }));
+    const done = this.waiters.wait(target);
     if (!this.writing) {
-      this.clearTimer();
+      this.timer.clear();
       void this.pump();
     }
     return done;
@@ -218,7 +211,7 @@ class PostgresEventStore implements AuditedEventStore {
       throw new Error(`event store could not write ${this.accepted - this.settled} queued events on close: ${describeError(err).message}`);
     }
     this.closed = true;
-    this.clearTimer();
+    this.timer.clear();
     if (this.auditTimer !== null) clearTimeout(this.auditTimer);
     this.auditTimer = null;
     if (this.dropped > 0) this.log.error({ dropped: this.dropped }, 'event store dropped events while writes were failing');
@@ -314,11 +307,11 @@ class PostgresEventStore implements AuditedEventStore {
     this.settle(batch.end);
     this.scheduleAuditCheckpoint();
     if (this.queue.length === 0) return;
-    if (this.waiters.length > 0 || this.queue.length >= this.maxBatch) {
-      this.clearTimer();
+    if (this.waiters.size > 0 || this.queue.length >= this.maxBatch) {
+      this.timer.clear();
       void this.pump();
-    } else if (this.timer === null) {
-      this.schedule(this.intervalMs);
+    } else if (!this.timer.isPending()) {
+      this.timer.schedule(this.intervalMs);
     }
   }
 
@@ -330,11 +323,9 @@ class PostgresEventStore implements AuditedEventStore {
       const queued = this.queue.length + (this.inFlight?.rows.length ?? 0);
       this.log.error({ err: error, queued, failures: this.failures, dropped: this.dropped }, 'event store write failed; events kept for retry');
     }
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) waiter.reject(errorFrom(error));
-    this.clearTimer();
-    if (!this.closed) this.schedule(this.retryDelay());
+    this.waiters.rejectAll(() => errorFrom(error));
+    this.timer.clear();
+    if (!this.closed) this.timer.schedule(retryDelayMs(this.intervalMs, this.failures));
   }
 
   /** Records no checkpoint covers yet get one after the interval, even if nothing else is written. */
@@ -356,38 +347,7 @@ class PostgresEventStore implements AuditedEventStore {
 
   private settle(end: number): void {
     this.settled = end;
-    if (this.waiters.length === 0) return;
-    const done = this.waiters.filter((w) => w.target <= end);
-    if (done.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.target > end);
-    for (const waiter of done) waiter.resolve();
-  }
-
-  private readonly onTimer = (): void => {
-    this.timer = null;
-    this.timerImmediate = false;
-    void this.pump();
-  };
-
-  private retryDelay(): number {
-    if (this.failures === 0) return this.intervalMs;
-    return Math.min(MAX_RETRY_DELAY_MS, this.intervalMs * 2 ** Math.min(this.failures, 16));
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.timer !== null) {
-      if (delayMs > 0 || this.timerImmediate) return;
-      clearTimeout(this.timer);
-    }
-    this.timerImmediate = delayMs === 0;
-    this.timer = setTimeout(this.onTimer, delayMs);
-    this.timer.unref();
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerImmediate = false;
+    this.waiters.settle(end);
   }
 
   private read<T>(fn: () => Promise<T>): Promise<T> {

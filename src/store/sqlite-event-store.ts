@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../telemetry/logger.ts';
+import { BatchTimer, FlushWaiters, retryDelayMs } from './batch-pacing.ts';
 import { queuedRow } from './queued-row.ts';
 import type { EventRow } from './event-row.ts';
 import { migrate } from './migrations.ts';
@@ -38,8 +39,6 @@ export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './sqlite-reader.ts';
 
 // About 0.5-1 ms of main-thread work per batch; larger batches save little, the commit being cheap in WAL mode.
 const DEFAULT_MAX_BATCH = 100;
-// Retries after a failed write back off up to this, so a broken disk is not hammered.
-const MAX_RETRY_DELAY_MS = 5_000;
 // While writes keep failing, repeat the error log at most this often.
 const ERROR_LOG_EVERY_MS = 10_000;
 // close() stops waiting for the writer thread's final checkpoint after this and terminates it.
@@ -81,12 +80,6 @@ interface Batch {
   sends: number;
 }
 
-interface Waiter {
-  target: number;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
 class SqliteEventStore implements AuditedEventStore {
   private readonly log: Logger;
   private readonly audit: AuditChainOptions | undefined;
@@ -106,9 +99,8 @@ class SqliteEventStore implements AuditedEventStore {
   /** Events accepted by append, ever; `settled` counts the committed (or malformed) prefix of them. */
   private accepted = 0;
   private settled = 0;
-  private waiters: Waiter[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private timerImmediate = false;
+  private readonly waiters = new FlushWaiters();
+  private readonly timer = new BatchTimer(() => this.pump());
   private closeRequested = false;
   private closing: Promise<void> | null = null;
   private closed = false;
@@ -164,8 +156,8 @@ class SqliteEventStore implements AuditedEventStore {
     this.accepted++;
     // While a batch is at the writer its reply schedules the next one.
     if (this.awaitingReply) return;
-    if (this.queue.length >= this.maxBatch && this.failures === 0) this.schedule(0);
-    else if (this.timer === null) this.schedule(this.retryDelay());
+    if (this.queue.length >= this.maxBatch && this.failures === 0) this.timer.schedule(0);
+    else if (!this.timer.isPending()) this.timer.schedule(retryDelayMs(this.intervalMs, this.failures));
   }
 
   stats(): { queued: number; dropped: number } {
@@ -175,10 +167,10 @@ class SqliteEventStore implements AuditedEventStore {
   flush(): Promise<void> {
     const target = this.accepted;
     if (this.settled >= target) return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ target, resolve, reject }));
+    const done = this.waiters.wait(target);
     // flush means "write now": skip the interval or the retry back-off.
     if (!this.awaitingReply) {
-      this.clearTimer();
+      this.timer.clear();
       this.pump();
     }
     this.updateRef();
@@ -230,7 +222,7 @@ class SqliteEventStore implements AuditedEventStore {
     }
     // Same synchronous step as the check above, so no append can slip in between.
     this.closed = true;
-    this.clearTimer();
+    this.timer.clear();
     if (this.dropped > 0) this.log.error({ dropped: this.dropped }, 'event store dropped events while writes were failing');
     // The reader goes first so the writer's connection is the last one and its close checkpoints the WAL away.
     this.reader.close();
@@ -308,11 +300,11 @@ class SqliteEventStore implements AuditedEventStore {
     this.settle(batch.end);
     if (this.queue.length === 0) return;
     // Someone waits, or a full batch is ready: keep draining. Otherwise wait for the interval.
-    if (this.waiters.length > 0 || this.queue.length >= this.maxBatch) {
-      this.clearTimer();
+    if (this.waiters.size > 0 || this.queue.length >= this.maxBatch) {
+      this.timer.clear();
       this.pump();
-    } else if (this.timer === null) {
-      this.schedule(this.intervalMs);
+    } else if (!this.timer.isPending()) {
+      this.timer.schedule(this.intervalMs);
     }
   }
 
@@ -325,12 +317,10 @@ class SqliteEventStore implements AuditedEventStore {
       const queued = this.queue.length + (this.inFlight?.rows.length ?? 0);
       this.log.error({ err: error, queued, failures: this.failures, dropped: this.dropped }, 'event store write failed; events kept for retry');
     }
-    const waiters = this.waiters;
-    this.waiters = [];
+    this.waiters.rejectAll(() => errorFrom(error));
     this.updateRef();
-    for (const waiter of waiters) waiter.reject(errorFrom(error));
-    this.clearTimer();
-    this.schedule(this.retryDelay());
+    this.timer.clear();
+    this.timer.schedule(retryDelayMs(this.intervalMs, this.failures));
   }
 
   private onWriterDied(exitCode: number, error: WriterError | null): void {
@@ -347,54 +337,20 @@ class SqliteEventStore implements AuditedEventStore {
     // without progress is handled like a failing disk, with back-off and rejected flushes.
     if (this.deaths === 1) this.pump();
     else if (wasWriting) this.onAttemptFailed({ message: `event store writer thread exited with code ${exitCode}` });
-    else if (this.timer === null && this.inFlight !== null) this.schedule(this.retryDelay());
+    else if (!this.timer.isPending() && this.inFlight !== null) this.timer.schedule(retryDelayMs(this.intervalMs, this.failures));
   }
 
   /** Marks every event up to `end` as done and resolves the flushes that were waiting for them. */
   private settle(end: number): void {
     this.settled = end;
-    if (this.waiters.length === 0) return;
-    const done = this.waiters.filter((w) => w.target <= end);
-    if (done.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.target > end);
-    this.updateRef();
-    for (const waiter of done) waiter.resolve();
+    if (this.waiters.settle(end)) this.updateRef();
   }
 
   /** The writer thread keeps the process alive only while a flush or close awaits it; otherwise, like the timer, it must not. */
   private updateRef(): void {
     if (this.writer === null) return;
-    if (this.waiters.length > 0 || this.closeRequested) this.writer.ref();
+    if (this.waiters.size > 0 || this.closeRequested) this.writer.ref();
     else this.writer.unref();
-  }
-
-  private readonly onTimer = (): void => {
-    this.timer = null;
-    this.timerImmediate = false;
-    this.pump();
-  };
-
-  private retryDelay(): number {
-    if (this.failures === 0) return this.intervalMs;
-    return Math.min(MAX_RETRY_DELAY_MS, this.intervalMs * 2 ** Math.min(this.failures, 16));
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.timer !== null) {
-      // An earlier or equally early timer already covers this request.
-      if (delayMs > 0 || this.timerImmediate) return;
-      clearTimeout(this.timer);
-    }
-    this.timerImmediate = delayMs === 0;
-    // unref: a pending batch must not keep the process alive; close() flushes on shutdown.
-    this.timer = setTimeout(this.onTimer, delayMs);
-    this.timer.unref();
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerImmediate = false;
   }
 
   private removeTempDir(): void {
