@@ -8,6 +8,7 @@ import type { CanonicalText } from '../../text/types.ts';
 import type { InjectionModel } from './model.ts';
 import { piecesWithContext } from './segments.ts';
 import { evasionViews } from './views.ts';
+import { withGloss } from './gloss.ts';
 import { ADVERSARIAL_SUFFIX_ID, matchSignatures, SIGNATURES } from './signatures.ts';
 import { BUILTIN_RULES, matchBundleSignatures, type ActiveRules } from '../../rules/active-rules.ts';
 
@@ -92,6 +93,9 @@ export function inspect(canonical: CanonicalText, mode: InjectionMode, rules: Ac
     for (const hit of matchSignatures(text)) record(hit.index, [extra.start, extra.end], extra.where);
     for (const hit of matchBundleSignatures(rules, text)) recordBundle(hit.index, [extra.start, extra.end], extra.where);
   }
+  // Direct mode: each part also carries the English glosses of its foreign concept words (gloss.ts), a
+  // line the classifier reads and the signatures do not. The indirect piece model reads parts unchanged.
+  if (mode === 'direct') for (let i = 0; i < parts.length; i++) parts[i] = withGloss(parts[i]!);
   return { parts, text: parts.join('\n'), ids: [...ids].sort((a, b) => a - b), found };
 }
 

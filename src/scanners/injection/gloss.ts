@@ -1,0 +1,95 @@
+/**
+ * English glosses of a few injection-bearing concepts written in other languages, so the direct
+ * classifier's English word features carry over: "ignorar las instrucciones anteriores" also reads
+ * as `ignore instructions previous`, "비밀번호가 뭐야" as `password`. The model still weighs every
+ * gloss itself (they are ordinary words appended on a line of their own), so a benign password
+ * question in Korean costs what the English one costs, no more.
+ *
+ * The lexicon is ours, written from language knowledge (not taken from any dataset): stems for the
+ * languages with spaces (matched as word prefixes) and substrings for scripts without spaces (zh,
+ * ja, th) and Korean, whose particles glue onto the noun. Entries are canonicalised like the text
+ * they meet (NFKC plus homoglyph folding), so Cyrillic and Greek stems match the folded form.
+ * Linear: one Map lookup per word prefix length, one `includes` per substring entry, and only the
+ * first 4 KB of a text are read.
+ */
+import { normalizeText } from '../../text/normalize-text.ts';
+import { words } from './features.ts';
+
+/** Bump when the lexicon changes: the direct model was trained on these glosses (recorded in its `hyper`). */
+export const GLOSS_VERSION = '2026.11.1';
+
+/** English pivot -> stems (word prefixes, spaced scripts) and `~substrings` (unspaced scripts and Korean). */
+const LEXICON: Record<string, readonly string[]> = {
+  ignore: ['ignor', 'negeer', 'negeren', 'abaikan', 'yoksay', 'görmezden', 'игнорир', 'проигнорир', 'अनदेखा', 'उपेक्षा', 'উপেক্ষা', 'অগ্রাহ্য', 'تجاهل', 'نادیده', 'αγνόησ', 'αγνόη', 'நிராகரி', 'અવગણ', 'نظرانداز', '~無視', '~忽略', '~忽视', '~无视', '~무시', '~เพิกเฉย', '~ไม่สนใจ', '~ละเว้น'],
+  forget: ['olvid', 'oubli', 'dimentic', 'esqueç', 'esquec', 'vergiss', 'vergess', 'vergeet', 'unut', 'lupakan', 'забуд', 'забыть', 'भूल', 'ভুলে', 'ভুলুন', 'انسَ', 'انسى', 'فراموش', 'ξέχασ', 'மறந்து', 'ભૂલી', '~忘れ', '~忘记', '~忘掉', '~忘記', '~잊어', '~잊으', '~ลืม'],
+  previous: ['anterior', 'previa', 'previo', 'précédent', 'precedent', 'preceden', 'vorherig', 'bisherig', 'vorige', 'önceki', 'sebelumnya', 'предыдущ', 'прежн', 'पिछल', 'पूर्व', 'আগের', 'পূর্ববর্তী', 'السابق', 'قبلی', 'προηγούμεν', 'முந்தைய', 'અગાઉ', 'پچھل', '~以前の', '~前の指示', '~之前', '~先前', '~이전', '~ก่อนหน้า'],
+  above: ['obigen', 'bovenstaand', 'yukarıdaki', 'вышеуказ', 'ऊपर', 'উপরের', 'أعلاه', '~上記', '~以上', '~上面', '~위의', '~ข้างต้น', 'arriba', 'ci-dessus', 'acima', 'hierboven', 'yukarıda', 'выше', 'παραπάνω', 'மேலே', 'ઉપર', 'اوپر'],
+  instructions: ['instruccion', 'instrucción', 'consigne', 'istruzion', 'instruç', 'instruc', 'anweisung', 'instructie', 'talimat', 'instruksi', 'petunjuk', 'инструкц', 'указани', 'निर्देश', 'নির্দেশ', 'التعليمات', 'تعليمات', 'دستورالعمل', 'οδηγί', 'அறிவுறுத்த', 'સૂચના', 'ہدایات', '~指示', '~指令', '~命令', '~지시', '~지침', '~คำสั่ง', '~คําสั่ง'],
+  password: ['contraseñ', 'senha', 'passwort', 'kennwort', 'wachtwoord', 'şifre', 'sandi', 'пароль', 'пароля', 'पासवर्ड', 'पासवर्ड', 'পাসওয়ার্ড', 'المرور', 'رمز', 'κωδικ', 'கடவுச்சொல்', 'પાસવર્ડ', '~パスワード', '~密码', '~密碼', '~비밀번호', '~암호', '~รหัสผ่าน', 'passphrase', 'mot de passe'],
+  secret: ['secret', 'segret', 'segredo', 'geheim', 'gizli', 'rahasia', 'секрет', 'тайн', 'गुप्त', 'रहस्य', 'গোপন', 'سري', 'سر', 'مخفی', 'μυστικ', 'ரகசிய', 'ગુપ્ત', 'خفیہ', '~秘密', '~机密', '~비밀', '~ความลับ'],
+  user: ['usuari', 'utilisateur', 'utent', 'benutzer', 'nutzer', 'gebruiker', 'kullanıcı', 'pengguna', 'пользовател', 'उपयोगकर्ता', 'यूजर', 'ব্যবহারকারী', 'المستخدم', 'کاربر', 'χρήστ', 'பயனர்', 'વપરાશકર્તા', 'صارف', '~ユーザー', '~用户', '~用戶', '~사용자', '~ผู้ใช้'],
+  system: ['sistema', 'système', 'systeem', 'sistem', 'систем', 'सिस्टम', 'प्रणाली', 'সিস্টেম', 'النظام', 'سیستم', 'σύστημ', 'அமைப்ப', 'સિસ્ટમ', '~システム', '~系统', '~系統', '~시스템', '~ระบบ'],
+  pretend: ['imagin', 'finge', 'fingi', 'fais semblant', 'faites semblant', 'stell dir vor', 'stellen sie sich vor', 'stel je voor', 'doe alsof', 'hayal et', 'bayangkan', 'berpura', 'представ', 'притвор', 'कल्पना', 'কল্পনা', 'تخيل', 'فرض کن', 'φαντάσ', 'கற்பனை', 'કલ્પના', '~想像', '~想象', '~假装', '~상상', '~척', '~จินตนาการ', '~แกล้ง'],
+  email: ['correo', 'courriel', 'e-mail', 'email', 'электронн', 'ईमेल', 'ইমেইল', 'ইমেল', 'البريد', 'ایمیل', 'ηλεκτρονικ', 'மின்னஞ்சல்', 'ઈમેલ', '~メール', '~邮件', '~郵件', '~邮箱', '~이메일', '~อีเมล'],
+  birthday: ['cumpleaños', 'anniversaire', 'compleanno', 'aniversário', 'geburtstag', 'verjaardag', 'doğum', 'ulang tahun', 'день рождения', 'जन्मदिन', 'जन्म तिथि', 'জন্মদিন', 'জন্ম তারিখ', 'عيد ميلاد', 'تاريخ الميلاد', 'تولد', 'γενέθλια', 'பிறந்த', 'જન્મદિવસ', 'سالگرہ', '~誕生日', '~生日', '~생일', '~วันเกิด'],
+  reveal: ['revela', 'révèle', 'révélez', 'rivela', 'revele', 'verrat', 'onthul', 'açıkla', 'ungkapkan', 'раскро', 'открой', 'प्रकट', 'ফাঁস', 'প্রকাশ', 'اكشف', 'فاش', 'αποκάλυψ', 'வெளிப்படுத்து', 'જાહેર', '~明かし', '~透露', '~泄露', '~공개', '~เปิดเผย'],
+  database: ['datenbank', 'base de dat', 'base de donn', 'database', 'banco de dados', 'veritaban', 'basis data', 'база данн', 'डेटाबेस', 'ডাটাবেস', 'قاعدة البيانات', 'پایگاه داده', 'βάση δεδομέν', '~データベース', '~数据库', '~데이터베이스', '~ฐานข้อมูล'],
+};
+
+const canon = (entry: string): string => normalizeText(entry).text.toLowerCase();
+
+/** Single-word stems by exact prefix, multi-word stems and unspaced substrings by `includes`. */
+const STEMS = new Map<string, string>();
+const PHRASES: { text: string; gloss: string }[] = [];
+let longestStem = 0;
+for (const [gloss, entries] of Object.entries(LEXICON)) {
+  for (const entry of entries) {
+    const unspaced = entry.startsWith('~');
+    const text = canon(unspaced ? entry.slice(1) : entry);
+    if (unspaced || text.includes(' ')) PHRASES.push({ text, gloss });
+    else {
+      STEMS.set(text, gloss);
+      longestStem = Math.max(longestStem, text.length);
+    }
+  }
+}
+
+/** How much of a text is read for glosses. */
+const LIMIT = 4096;
+
+/**
+ * The English glosses of `text`'s foreign concept words, in order of first appearance, or '' when
+ * there are none. English words with a listed stem ("ignored", "secret") gloss too, the same in
+ * training and at inference.
+ */
+export function glossLine(text: string): string {
+  const head = text.length > LIMIT ? text.slice(0, LIMIT) : text;
+  const found: { at: number; gloss: string }[] = [];
+  let position = 0;
+  for (const codes of words(head)) {
+    position++;
+    if (codes.length < 3) continue;
+    const word = String.fromCharCode(...codes);
+    for (let length = Math.min(word.length, longestStem); length >= 3; length--) {
+      const gloss = STEMS.get(word.slice(0, length));
+      if (gloss) {
+        found.push({ at: position, gloss });
+        break;
+      }
+    }
+  }
+  const lowered = head.toLowerCase();
+  for (const phrase of PHRASES) {
+    const at = lowered.indexOf(phrase.text);
+    if (at >= 0) found.push({ at: at / 8, gloss: phrase.gloss });
+  }
+  if (found.length === 0) return '';
+  found.sort((a, b) => a.at - b.at);
+  return found.map((hit) => hit.gloss).join(' ');
+}
+
+/** `text` with its gloss line appended (unchanged when nothing glosses). */
+export function withGloss(text: string): string {
+  const gloss = glossLine(text);
+  return gloss === '' ? text : `${text}\n${gloss}`;
+}
