@@ -33,9 +33,10 @@ const SEED = 20261126;
 const BITS = 19;
 /**
  * Four weight heads over 2^19 hashed buckets with skip-bigrams, and a salted copy of the hashed
- * features when a hazard phrase matched (topical texts get weights of their own). `general` heads
- * learn from every row, `specialist` heads from harmful/train only (sharper on sensitive-sounding
- * requests, but blind to everyday chat); each pair is word n-grams only (char grams dilute the few
+ * features when a hazard phrase matched (topical texts get weights of their own), plus the dense
+ * cue flags and the hashed request-shape block of `harmfulCues` (opening/closing words, length).
+ * `general` heads learn from every row, `specialist` heads from harmful/train only (sharper on
+ * sensitive-sounding requests, but blind to everyday chat); each pair is word n-grams only (char grams dilute the few
  * words of a short request) and words + char grams (robust to split and misspelt words). The
  * `harmful` head is the minimum of the two pairs' standardised sums: both must agree. See ADR 0009.
  */

@@ -4,16 +4,18 @@
  * guards learned from hard negatives (technical homonyms such as "kill a process", fiction and
  * games, safety/education questions, figurative use), misinformation and risky-behaviour cues,
  * the manner of an act (covert, vengeful, evasive), a stated benign purpose, personal advice,
- * false premises and private facts about a person. Each is a dense feature id after the hashed
- * buckets, and the co-occurrences (request x category, category x guard) are features of their
- * own, so the model learns that "how do I kill" is harmful next to "my neighbour" and not next to
- * "Python process". Training and inference share `harmfulCues`.
+ * false premises and private facts about a person, and the shape of the request (`shape.ts`:
+ * opening and closing words, length). Each is a dense feature id after the hashed buckets, and
+ * the co-occurrences (request x category, category x guard) are features of their own, so the
+ * model learns that "how do I kill" is harmful next to "my neighbour" and not next to "Python
+ * process". Training and inference share `harmfulCues`.
  */
 import { HAZARD_CATEGORIES, LEXICON, type HazardCategory } from './lexicon.ts';
 import { PhraseMatcher } from './phrases.ts';
+import { SHAPE_BITS, shapeFeatures } from './shape.ts';
 
 /** Bump when a phrase list or feature id changes: the model must then be retrained. */
-export const CUES_VERSION = 'harmful-cues/3';
+export const CUES_VERSION = 'harmful-cues/4';
 
 const REQUEST = [
   'how to', 'how do i', 'how can i', 'how could i', 'how would i', 'how should i', 'how do you', 'how can you', 'can you help', 'help me', 'give me',
@@ -131,14 +133,16 @@ const ID = {
 };
 /** Contexts crossed with each category: intent, fiction, technical, safety or purpose, figurative, person. */
 const CONTEXTS = 6;
-export const CUE_FEATURES = ID.contextCategory + CONTEXTS * CATEGORY_COUNT;
+/** The dense cue flags end here; the hashed shape block (`shape.ts`: opening words, closing words, length) follows. */
+const SHAPE_START = ID.contextCategory + CONTEXTS * CATEGORY_COUNT;
+export const CUE_FEATURES = SHAPE_START + (1 << SHAPE_BITS);
 /** Cue ids below this are hazard-category hits: a text with one is topical (`HeadsFile.topicFeatures`). */
 export const TOPIC_FEATURES = CATEGORY_COUNT;
 
 export interface HarmfulCues {
   /** Lexicon hits per hazard category (same order as HAZARD_CATEGORIES). */
   categoryHits: number[];
-  /** Dense feature ids for the classifier. */
+  /** Dense feature ids for the classifier (cue flags, then the hashed shape block). */
   ids: number[];
 }
 
@@ -176,6 +180,7 @@ export function harmfulCues(text: string): HarmfulCues {
   categoryHits.forEach((hits, index) => {
     if (hits > 0) contexts.forEach((on, k) => on && ids.push(ID.contextCategory + k * CATEGORY_COUNT + index));
   });
+  for (const id of shapeFeatures(text)) ids.push(SHAPE_START + id);
   return { categoryHits, ids: ids.sort((a, b) => a - b) };
 }
 

@@ -73,7 +73,7 @@ export function createHarmfulScanner(config: HarmfulConfig): HarmfulScanner {
 export const harmfulScanner = defineScanner({
   id: 'safety/harmful',
   description:
-    'Harmful requests and answers (MLCommons hazard taxonomy): hashed word/skip-gram/char n-gram logistic regressions with lexicon and cue features (request x hazard phrase, manner of the act, fiction, technical-homonym, safety-question and stated-purpose guards per category) on the canonical text and decoded runs; a general pair (trained with everyday chat) and a specialist pair (trained on sensitive-sounding requests) must both agree. ' +
+    'Harmful requests and answers (MLCommons hazard taxonomy): hashed word/skip-gram/char n-gram logistic regressions with lexicon and cue features (request x hazard phrase, manner of the act, fiction, technical-homonym, safety-question and stated-purpose guards per category) and request-shape features (opening and closing words, length) on the canonical text and decoded runs; a general pair (trained with everyday chat) and a specialist pair (trained on sensitive-sounding requests) must both agree. ' +
     'Score: the calibrated probability rescaled so the trained threshold (at most 3% FPR on out-of-fold training scores) is 0.5; one finding per segment (rule id `harmful/<category>`, category from the phrase lexicon, `harmful/uncategorized` when none matches) over the whole segment. ' +
     'Severity: high at 0.85, medium at 0.5, else low; outcome: fail if any finding is high, flag if medium or low, else pass. Segments whose category is not in `categories` are ignored.',
   phases: ['request', 'response', 'response-stream'],

@@ -15,11 +15,9 @@
 export const stats = {
   digits: 0,
   longestRun: 0,
-  uppers: 0,
   dots: 0,
   colons: 0,
   dashes: 0,
-  exes: 0,
   /** Words starting with a month's first three letters (case-insensitive). */
   months: 0,
   spaced: 0,
@@ -143,19 +141,22 @@ RUNS[40] = R_PHONE;
 RUNS[41] = R_PHONE;
 RUNS[43] = R_PHONE;
 
-/** For ASCII letters: bit 0 upper case, bit 1 the letter x (phone extensions). */
-const LETTER_INFO = new Uint8Array(128);
-for (let c = 65; c <= 90; c++) LETTER_INFO[c] = 1;
-LETTER_INFO[120] = 2;
+/**
+ * True when `text` has at least `least` capital letters A-Z. Counted only when a gate needs it
+ * (PAN), not in `countChars`' pass.
+ */
+export function hasUppers(text: string, least: number): boolean {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (isUpper(text.charCodeAt(i)) && ++count >= least) return true;
+  return false;
+}
 
 export function countChars(text: string): void {
   let digits = 0;
   let longestRun = 0;
-  let uppers = 0;
   let dots = 0;
   let colons = 0;
   let dashes = 0;
-  let exes = 0;
   let months = 0;
   let zipWords = 0;
   let idWords = 0;
@@ -198,12 +199,8 @@ export function countChars(text: string): void {
         if (prefix & ID) idWords++;
       }
       if (c <= 90 && isUpper(text.charCodeAt(i + 1)) && VAT_CODES[(c - 65) * 26 + text.charCodeAt(i + 1) - 65] === 1) vatWords++;
-      do {
-        const info = LETTER_INFO[c]!;
-        uppers += info & 1;
-        exes += info >> 1;
-        c = text.charCodeAt(++i);
-      } while (isLetter(c));
+      do c = text.charCodeAt(++i);
+      while (isLetter(c));
       continue;
     }
     const kinds = c < 128 ? RUNS[c]! : 0;
@@ -259,11 +256,9 @@ export function countChars(text: string): void {
   }
   stats.digits = digits;
   stats.longestRun = longestRun;
-  stats.uppers = uppers;
   stats.dots = dots;
   stats.colons = colons;
   stats.dashes = dashes;
-  stats.exes = exes;
   stats.months = months;
   stats.spaced = maxSpaced;
   stats.phoneLike = maxPhone;

@@ -6,7 +6,7 @@
 import { DEFAULT_TYPES, entityInfo, PII_TYPES, type PiiEntity } from './entities.ts';
 import { GAZETTEER_NAMES } from './gazetteer.ts';
 import { findStructured } from './structured.ts';
-import { tagTokensFast } from './infer.ts';
+import { confidenceDivisor, marginConfidence, tagTokensFast } from './infer.ts';
 import { defaultTaggerModel, TAGGER_LABELS, type TaggerModel } from './tagger.ts';
 import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_DIGIT, K_WORD, Tokens, tokenize, wordHash } from './tokens.ts';
 
@@ -23,7 +23,7 @@ export interface DetectOptions {
 
 const tokens = new Tokens();
 let labels = new Uint8Array(1024);
-let confidence = new Float32Array(1024);
+let margins = new Float32Array(1024);
 
 const bit = (name: string): number => 1 << GAZETTEER_NAMES.indexOf(name);
 const LIST_MASK = bit('place') | bit('nrp') | bit('time');
@@ -65,9 +65,10 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
   tokenize(text, tokens);
   if (labels.length < tokens.count) {
     labels = new Uint8Array(tokens.count * 2);
-    confidence = new Float32Array(tokens.count * 2);
+    margins = new Float32Array(tokens.count * 2);
   }
-  const gaz = tagTokensFast(model, tokens, labels, confidence).gaz;
+  const gaz = tagTokensFast(model, tokens, labels, margins).gaz;
+  const divisor = confidenceDivisor(model);
   const firstTagged = out.length;
   let i = 0;
   let last: PiiEntity | undefined;
@@ -93,26 +94,83 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
     }
     // A number after a measure word is a size, a count or a price, not an age.
     if (from < to && !(label === AGE_LABEL && afterMeasureWord(from))) {
-      let sum = 0;
-      for (let k = from; k < to; k++) sum += confidence[k]!;
-      // A lone word from a fact list has that list's type whatever the tagger guessed.
-      const listed = to - from === 1 ? LIST_TYPE[gaz[from]! & LIST_MASK] : undefined;
-      const entity: PiiEntity = { type: listed ?? type, start: tokens.start[from]!, end: tokens.end[to - 1]!, score: sum / (to - from) };
+      const start = tokens.start[from]!;
       // "Acme" (PERSON) + "Corp" (ORGANIZATION) on one line: one organisation.
-      if (last && type === 'ORGANIZATION' && last.type === 'PERSON' && from === i && /^[ \t]*$/.test(text.slice(last.end, entity.start))) {
-        last.type = 'ORGANIZATION';
-        last.end = entity.end;
-        last.score = (last.score + entity.score) / 2;
-      } else if (types.has(type) || type === 'PERSON') {
-        out.push(entity);
-        last = entity;
+      const into = last && type === 'ORGANIZATION' && last.type === 'PERSON' && from === i && /^[ \t]*$/.test(text.slice(last.end, start)) ? last : undefined;
+      // The confidence squash runs only for spans that are kept.
+      if (into || types.has(type) || type === 'PERSON') {
+        let sum = 0;
+        for (let k = from; k < to; k++) sum += marginConfidence(margins[k]!, divisor);
+        const score = sum / (to - from);
+        const end = tokens.end[to - 1]!;
+        if (into) {
+          into.type = 'ORGANIZATION';
+          into.end = end;
+          into.score = (into.score + score) / 2;
+        } else {
+          // A lone word from a fact list has that list's type whatever the tagger guessed.
+          const listed = to - from === 1 ? LIST_TYPE[gaz[from]! & LIST_MASK] : undefined;
+          last = { type: listed ?? type, start, end, score };
+          out.push(last);
+        }
       }
     }
     i = j;
   }
   givenNamePeople(types, out, firstTagged, gaz);
   dropLoneNumbers(text, out, firstTagged);
+  statedAges(types, out, firstTagged);
 }
+
+const AGE_UNITS = new Set(['years', 'year', 'yrs', 'yr'].map((word) => wordHash(word)));
+const OLD = wordHash('old');
+const YO = wordHash('yo');
+const AGE_WORDS = new Set(['age', 'aged'].map((word) => wordHash(word)));
+const HYPHEN = wordHash('-');
+const AGE_RULE_SCORE = 0.8;
+
+/** True when the number at token `i` is stated as an age: "44 years old", "44-year-old", "44 yo", "aged 44", "age is 44". */
+function statedAge(i: number): boolean {
+  const n = tokens.count;
+  let k = i + 1;
+  if (k < n && tokens.hash[k] === HYPHEN) k++;
+  if (k < n && tokens.hash[k] === YO) return true;
+  if (k < n && AGE_UNITS.has(tokens.hash[k]!)) {
+    k++;
+    if (k < n && tokens.hash[k] === HYPHEN) k++;
+    if (k < n && tokens.hash[k] === OLD) return true;
+  }
+  for (let b = i - 1, links = 0; b >= 0 && links <= 2; b--, links++) {
+    if (tokens.flags[b + 1]! & F_LINESTART) return false;
+    const h = tokens.hash[b]!;
+    if (AGE_WORDS.has(h)) return tokens.kind[b] === K_WORD;
+    if (!LINK_WORDS.has(h)) return false;
+  }
+  return false;
+}
+
+/**
+ * A number of one to three digits stated as an age is an AGE whatever the tagger made of it (the
+ * tagger has seen few ages); a tagged span overlapping it stays instead.
+ */
+function statedAges(types: ReadonlySet<string>, out: PiiEntity[], from: number): void {
+  if (!types.has('AGE')) return;
+  // Tagged spans by start (sorted only when a stated age is there); `reach` is the furthest end of
+  // those starting before the current number's end, so the sweep stays linear on large inputs.
+  let spans: PiiEntity[] | undefined;
+  let next = 0;
+  let reach = -1;
+  for (let i = 0; i < tokens.count; i++) {
+    if (tokens.kind[i] !== K_DIGIT || tokens.end[i]! - tokens.start[i]! > 3 || !statedAge(i)) continue;
+    spans ??= out.slice(from).sort(byStart);
+    const start = tokens.start[i]!;
+    const end = tokens.end[i]!;
+    while (next < spans.length && spans[next]!.start < end) reach = Math.max(reach, spans[next++]!.end);
+    if (reach <= start) out.push({ type: 'AGE', start, end, score: AGE_RULE_SCORE });
+  }
+}
+
+const byStart = (a: PiiEntity, b: PiiEntity): number => a.start - b.start;
 
 const GIVEN = bit('givenName');
 const NOT_NAME = bit('street') | bit('org') | bit('place') | bit('time');

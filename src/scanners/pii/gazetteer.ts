@@ -54,6 +54,25 @@ export function gazetteerTable(): ReadonlyMap<number, number> {
   return table;
 }
 
+/**
+ * Capitalised function words (pronouns, determiners, question words, auxiliaries, conjunctions,
+ * common imperatives): not a feature list, used only by the tagger's skip rule, so "I", "The",
+ * "Please" after an O token are O without scoring. Words that are also names or months (will,
+ * may, mark, bill) are left out.
+ */
+export const FUNCTION_WORDS: ReadonlySet<number> = new Set(
+  (
+    'i me my mine we our ours us you your yours he him his she her hers it its they them their theirs ' +
+    'this that these those the a an what which who whom whose when where why how ' +
+    'is are was were be been being am do does did have has had can could would shall should might must ' +
+    'please if and but or nor so for to of on as also there here then since unlike after before while because although though ' +
+    'yes no not let tell send give show find help make write explain describe list create generate check update note thank ' +
+    'any some every each all both either neither'
+  )
+    .split(' ')
+    .map((word) => wordHash(word)),
+);
+
 /** The bit of list `name` in `gazetteerBits`. */
 export function gazetteerBit(name: string): number {
   const at = GAZETTEER_NAMES.indexOf(name);

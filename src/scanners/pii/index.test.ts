@@ -80,6 +80,15 @@ describe('detectPii: recognisers', () => {
     assert.deepEqual(all('he is 44 years old'), ['AGE:44']);
   });
 
+  it('calls a number stated as an age an AGE (rule, whatever the tagger says)', () => {
+    const all = (text: string): string[] => detectPii(text, { types: ['AGE'] }).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
+    assert.deepEqual(all('the patient, 67 years old, was admitted'), ['AGE:67']);
+    assert.deepEqual(all('a 9-year-old boy'), ['AGE:9']);
+    assert.deepEqual(all('Age: 52'), ['AGE:52']);
+    assert.deepEqual(all('it took 3 years to build'), []);
+    assert.deepEqual(all('page 52 of the report'), []);
+  });
+
   it('honours types and thresholds', () => {
     assert.deepEqual(types2('a@b.io 4111111111111111', { types: ['CREDIT_CARD'] }), ['CREDIT_CARD']);
     assert.deepEqual(types2('a@b.io', { thresholds: { EMAIL_ADDRESS: 0.99 } }), []);

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PII_TYPES } from './entities.ts';
 import { detectPii } from './detect.ts';
-import { tagTokensFast } from './infer.ts';
+import { confidenceDivisor, marginConfidence, tagTokensFast } from './infer.ts';
 import { mayBeValidPhone } from './structured.ts';
-import { defaultTaggerModel, sentencePositions, tagTokens } from './tagger.ts';
+import { defaultTaggerModel, prepareTokens, sentencePositions, skippable, tagTokens, tokenContext } from './tagger.ts';
 import { Tokens, tokenize } from './tokens.ts';
 
 // Varied shapes: names, addresses, numbers, punctuation, line breaks, non-Latin letters, colons.
@@ -31,8 +31,10 @@ describe('pii tagger: compiled inference', () => {
       const n = tokens.count;
       const slow = { labels: new Uint8Array(n), confidence: new Float32Array(n) };
       const fast = { labels: new Uint8Array(n), confidence: new Float32Array(n) };
+      const margins = new Float32Array(n);
       tagTokens(model!, tokens, slow.labels, slow.confidence);
-      tagTokensFast(model!, tokens, fast.labels, fast.confidence);
+      tagTokensFast(model!, tokens, fast.labels, margins);
+      for (let i = 0; i < n; i++) fast.confidence[i] = fast.labels[i] === 0 ? 0 : marginConfidence(margins[i]!, confidenceDivisor(model!));
       assert.deepEqual(fast.labels, slow.labels, text.slice(0, 60));
       assert.deepEqual(fast.confidence, slow.confidence, text.slice(0, 60));
     }
@@ -60,6 +62,29 @@ describe('pii tokenizer and sentence positions', () => {
     assert.equal(at('Next'), 0);
     assert.equal(at('Last'), 0);
     assert.equal(at('leave'), 2);
+  });
+});
+
+describe('pii tagger: skip rule', () => {
+  /** The words the skip rule leaves unscored in `text` when every token before them is O. */
+  const skipped = (text: string): string[] => {
+    const tokens = new Tokens();
+    tokenize(text, tokens);
+    const ctx = tokenContext(tokens.count);
+    prepareTokens(tokens, () => false, ctx);
+    const out: string[] = [];
+    for (let i = 0; i < tokens.count; i++) if (skippable(tokens, i, 0, ctx)) out.push(text.slice(tokens.start[i], tokens.end[i]));
+    return out;
+  };
+
+  it('skips capitalised function words and lowercase person and place cue words after an O token', () => {
+    assert.deepEqual(skipped('The I Please What My'), ['The', 'I', 'Please', 'What', 'My']);
+    assert.deepEqual(skipped('moved to Oslo with Maria in May'), ['moved', 'to', 'with', 'in']);
+  });
+
+  it('scores names, listed words, age words and words that are also names or months', () => {
+    assert.deepEqual(skipped('Maria Oslo May Will Mark Street Inc'), []);
+    assert.deepEqual(skipped('his age is 44 years old'), ['his', 'is']);
   });
 });
 

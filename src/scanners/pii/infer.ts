@@ -8,14 +8,17 @@
  *   an empty bucket costs one small load, and the weights touched stay in cache.
  * - The bias feature (the same for every token) is summed once per model.
  */
-import { gazetteerTable } from './gazetteer.ts';
-import { CONFIDENCE_SCALE, CUE_BITS, FEATURES_PER_TOKEN, FIRST_FEATURE_WORDS_LIMIT, LABEL_COUNT, NONE, sentenceCapital, tokenContext, tokenFeatures, type TaggerModel, type TokenContext } from './tagger.ts';
-import { F_CAP, F_LINESTART, F_LOWER, K_PUNCT, type Tokens, wordHash } from './tokens.ts';
+import { FUNCTION_WORDS, gazetteerTable } from './gazetteer.ts';
+import { CONFIDENCE_SCALE, CUE_BITS, LOWER_CUE_BITS, FEATURES_PER_TOKEN, FIRST_FEATURE_WORDS_LIMIT, LABEL_COUNT, NONE, sentenceCapital, tokenContext, tokenFeatures, type TaggerModel, type TokenContext } from './tagger.ts';
+import { F_ALLCAP, F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, type Tokens, wordHash } from './tokens.ts';
 
 
 
 const KNOWN = 1 << 24;
+/** Word-table bit of a function word (`FUNCTION_WORDS`: the skip rule only, not a feature). */
+const FUNCTION = 1 << 25;
 const GAZ_MASK = KNOWN - 1;
+const SHAPE_FLAGS = F_CAP | F_ALLCAP | F_HASDIGIT;
 const BUCKET_MUL = 0x85ebca6b;
 
 interface Compiled {
@@ -30,8 +33,6 @@ interface Compiled {
   tableMask: number;
   /** Packed row of the bias feature (feature 0), the same for every token. */
   bias: Float64Array;
-  /** Divisor of the margin in the confidence squash. */
-  confidenceDivisor: number;
 }
 
 const compiledModels = new WeakMap<TaggerModel, Compiled>();
@@ -81,8 +82,9 @@ function compile(model: TaggerModel): Compiled {
   const entries = new Map<number, number>();
   for (const [hash, bits] of gazetteerTable()) entries.set(hash, bits);
   for (const hash of model.known) entries.set(hash, (entries.get(hash) ?? 0) | KNOWN);
+  for (const hash of FUNCTION_WORDS) entries.set(hash, (entries.get(hash) ?? 0) | FUNCTION);
   let tableBits = 4;
-  while (1 << tableBits < entries.size * 2) tableBits++;
+  while (1 << tableBits < entries.size * 4) tableBits++;
   const size = 1 << tableBits;
   const table = new Int32Array(size * 2);
   const tableShift = 32 - tableBits;
@@ -96,11 +98,11 @@ function compile(model: TaggerModel): Compiled {
   // The bias feature: tokenFeatures writes the same value at index 0 for every token.
   const probe = new Int32Array(FEATURES_PER_TOKEN);
   const one = tokenContext(1);
-  tokenFeatures({ count: 1, start: new Int32Array(1), end: new Int32Array(1), flags: new Uint8Array(1), shape: new Int32Array(1), prefix: new Int32Array(1), suffix: new Int32Array(1) } as unknown as Tokens, 0, 0, 0, probe, one);
+  tokenFeatures({ count: 1, start: new Int32Array(1), end: new Int32Array(1), flags: new Uint8Array(1), shape: new Int32Array(1), suffix: new Int32Array(1) } as unknown as Tokens, 0, 0, 0, probe, one);
   const shift = 32 - model.bits;
   const bias = new Float64Array(PACKED_ROW);
   pack(model.weights, (Math.imul(probe[0]!, BUCKET_MUL) >>> shift) * LABEL_COUNT, bias, 0);
-  return { shift, rowOf, rows, table, tableShift, tableMask: size - 1, bias, confidenceDivisor: CONFIDENCE_SCALE * model.scale };
+  return { shift, rowOf, rows, table, tableShift, tableMask: size - 1, bias };
 }
 
 let lastModel: TaggerModel | undefined;
@@ -128,7 +130,7 @@ const COLON = wordHash(':');
  * Fills the word feature and gazetteer bits of every token from the model's word table, and the
  * sentence positions as `sentencePositions` does, in one pass.
  */
-function prepare(c: Compiled, t: Tokens, ctx: TokenContext): void {
+function prepare(c: Compiled, t: Tokens, ctx: TokenContext, fw: Uint8Array): void {
   const { table, tableShift, tableMask } = c;
   const { word, gaz, sent } = ctx;
   const { hash: hashes, flags, kind } = t;
@@ -149,6 +151,7 @@ function prepare(c: Compiled, t: Tokens, ctx: TokenContext): void {
     }
     word[i] = value & KNOWN ? h : NONE;
     gaz[i] = value & GAZ_MASK;
+    fw[i] = value & FUNCTION ? 1 : 0;
     if (sentenceBreak || flags[i]! & F_LINESTART) at = 0;
     sent[i] = at < FIRST_FEATURE_WORDS_LIMIT ? at : FIRST_FEATURE_WORDS_LIMIT;
     at++;
@@ -162,7 +165,6 @@ const MIX_A = 0x27d4eb2d;
 const MIX_B = 0x9e3779b1;
 const T1 = Math.imul(1 + 1, MIX_A);
 const T2 = Math.imul(2 + 1, MIX_A);
-const T3 = Math.imul(3 + 1, MIX_A);
 const T4 = Math.imul(4 + 1, MIX_A);
 const T5 = Math.imul(5 + 1, MIX_A);
 const T6 = Math.imul(6 + 1, MIX_A);
@@ -173,31 +175,51 @@ const T10 = Math.imul(10 + 1, MIX_A);
 const T11 = Math.imul(11 + 1, MIX_A);
 const T12 = Math.imul(12 + 1, MIX_A);
 const T13 = Math.imul(13 + 1, MIX_A);
-const T14 = Math.imul(14 + 1, MIX_A);
 const T15 = Math.imul(15 + 1, MIX_A);
 const T16 = Math.imul(16 + 1, MIX_A);
 const T17 = Math.imul(17 + 1, MIX_A);
 const offsets = new Int32Array(FEATURES_PER_TOKEN);
 let context: TokenContext = tokenContext(1024);
+/** Per token: 1 for a function word (`FUNCTION_WORDS`), filled by `prepare`. */
+let functionWord = new Uint8Array(1024);
+
+/** The divisor of the margin in the confidence squash of `model` (as in `tagTokens`). */
+export function confidenceDivisor(model: TaggerModel): number {
+  return CONFIDENCE_SCALE * model.scale;
+}
 
 /**
- * Tags every token like `tagTokens`: the label index into `labels`, the confidence (margin of the
- * best label over O, squashed) into `confidence`. Returns the per-token context it used (word
- * features and gazetteer bits), valid until the next call. The features are `tokenFeatures`'
- * written out inline (same templates, same order); their rows are looked up first and summed
- * after, so the loads overlap.
+ * The confidence of a margin written by `tagTokensFast`, as `tagTokens` computes it and stores it
+ * (float32). Margins are integers below 2^24 (sums of at most FEATURES_PER_TOKEN 16-bit weights
+ * per label), so float32 holds them exactly.
  */
-export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array, confidence: Float32Array): TokenContext {
+export function marginConfidence(margin: number, divisor: number): number {
+  return Math.fround(1 / (1 + Math.exp(-margin / divisor)));
+}
+
+/**
+ * Tags every token like `tagTokens`: the label index into `labels`, and the margin of the best
+ * label over O (0 for O) into `margins`, in weight units: `marginConfidence` turns it into the
+ * confidence `tagTokens` gives, so the squash runs only for the tokens of kept spans. Returns the
+ * per-token context it used (word features and gazetteer bits), valid until the next call. The
+ * features are `tokenFeatures`' written out inline (same templates, same order); their rows are
+ * looked up first and summed after, so the loads overlap.
+ */
+export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array, margins: Float32Array): TokenContext {
   const c = compiled(model);
   const n = t.count;
-  if (context.word.length < n) context = tokenContext(n * 2);
+  if (context.word.length < n) {
+    context = tokenContext(n * 2);
+    functionWord = new Uint8Array(n * 2);
+  }
   const ctx = context;
-  prepare(c, t, ctx);
-  const { rowOf, rows: w, shift, bias, confidenceDivisor } = c;
+  const fw = functionWord;
+  prepare(c, t, ctx, fw);
+  const { rowOf, rows: w, shift, bias } = c;
   const words = ctx.word;
   const gazs = ctx.gaz;
   const sent = ctx.sent;
-  const { start, end, flags, kind, shape, prefix, suffix } = t;
+  const { start, end, flags, kind, shape, suffix } = t;
   const b0 = bias[0]!, b1 = bias[1]!, b2 = bias[2]!, b3 = bias[3]!, b4 = bias[4]!, b5 = bias[5]!;
   const offs = offsets;
   let prev = 0;
@@ -207,9 +229,9 @@ export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array,
     const g0 = gazs[i]!;
     // skippable(), inline
     if (prev === 0) {
-      if (kind[i] === K_PUNCT || (f0 & F_LOWER ? g0 === 0 : (g0 & ~CUE_BITS) === 0 && sentenceCapital(t, i, ctx))) {
+      if (kind[i] === K_PUNCT || (f0 & F_LOWER ? (g0 & ~LOWER_CUE_BITS) === 0 : (g0 & ~CUE_BITS) === 0 && (f0 & SHAPE_FLAGS) === F_CAP && (fw[i] === 1 || sentenceCapital(t, i, ctx)))) {
         labels[i] = 0;
-        confidence[i] = 0;
+        margins[i] = 0;
         prev2 = 0;
         continue;
       }
@@ -227,18 +249,15 @@ export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array,
     const gp1 = hasNext ? gazs[i + 1]! : 0;
     const fp1 = hasNext ? flags[i + 1]! : 0;
     const gap = !hasPrev ? 3 : f0 & F_LINESTART ? 2 : start[i]! > end[i - 1]! ? 1 : 0;
-    const gapNext = !hasNext ? 3 : fp1 & F_LINESTART ? 2 : start[i + 1]! > end[i]! ? 1 : 0;
     const capsNext = fp1 & F_CAP;
     let k = 0;
     let r: number;
     let v: number;
-    // Feature 0 (bias) is in b0..b5 (packed); features 1..17 as in tokenFeatures.
+    // Feature 0 (bias) is in b0..b5 (packed); features 1..15 as in tokenFeatures (template ids 1, 2, 4-13, 15-17).
     v = words[i]!;
     if ((r = rowOf[Math.imul(Math.imul(v ^ T1, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
     v = s0;
     if ((r = rowOf[Math.imul(Math.imul(v ^ T2, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
-    v = prefix[i]!;
-    if ((r = rowOf[Math.imul(Math.imul(v ^ T3, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
     v = suffix[i]!;
     if ((r = rowOf[Math.imul(Math.imul(v ^ T4, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
     v = wm1;
@@ -259,9 +278,6 @@ export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array,
     if ((r = rowOf[Math.imul(Math.imul(v ^ T12, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
     v = prev * 16 + prev2;
     if ((r = rowOf[Math.imul(Math.imul(v ^ T13, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
-    v = Math.imul(s0 ^ Math.imul(sm1 + 1, MIX_A), MIX_B) ^ (s0 >>> 16);
-    v = (Math.imul(sp1 ^ Math.imul(v + 1, MIX_A), MIX_B) ^ (sp1 >>> 16)) ^ (gapNext << 8);
-    if ((r = rowOf[Math.imul(Math.imul(v ^ T14, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
     v = Math.imul(s0 ^ Math.imul(wm1 + 1, MIX_A), MIX_B) ^ (s0 >>> 16);
     if ((r = rowOf[Math.imul(Math.imul(v ^ T15, MIX_B) ^ (v >>> 16), BUCKET_MUL) >>> shift]!) !== 0) offs[k++] = r * 6;
     v = Math.imul(wp1 ^ Math.imul(s0 + 1, MIX_A), MIX_B) ^ (wp1 >>> 16);
@@ -302,7 +318,7 @@ export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array,
     if (s9 > top) { best = 9; top = s9; }
     if (s10 > top) { best = 10; top = s10; }
     labels[i] = best;
-    confidence[i] = best === 0 ? 0 : 1 / (1 + Math.exp(-(top - s0_) / confidenceDivisor));
+    margins[i] = top - s0_;
     prev2 = prev;
     prev = best;
   }

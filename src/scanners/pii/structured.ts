@@ -6,7 +6,7 @@
 import { isIPv6 } from 'node:net';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { PiiEntity } from './entities.ts';
-import { countChars, stats } from './char-stats.ts';
+import { countChars, hasUppers, stats } from './char-stats.ts';
 import { aadhaarValid, abaValid, cardValid, digitsOf, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid } from './validators.ts';
 
 type Emit = (type: string, start: number, end: number, score: number) => void;
@@ -160,7 +160,7 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
   if (stats.nineLike > 0) each(RE.nine, text, visitNine, digits, from);
   if (stats.tenLike > 0) each(RE.ten, text, visitTen, digits, from);
   if (stats.twelveLike > 0) each(RE.twelve, text, visitTwelve, digits, from);
-  if (stats.panLike > 0 && stats.uppers >= 6) each(RE.pan, text, visitPan);
+  if (stats.panLike > 0 && hasUppers(text, 6)) each(RE.pan, text, visitPan);
   if (stats.spaced >= 6 && stats.ninoLike > 0) each(RE.nino, text, visitNino);
   if (manyDigits && stats.ibanLike > 0) each(RE.iban, text, visitIban);
   if (manyDigits && stats.vatWords > 0) each(RE.vat, text, visitVat);
@@ -170,7 +170,7 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
   if (stats.dates > 0) each(RE.dateNum, text, dateAt, digits, from);
   if (stats.longestRun >= 4 && stats.months > 0) each(RE.dateName, text, dateAt);
   // A phone number's main part is one run of >= 4 digits; with an extension (x, ext) its digits may make up the 7 needed.
-  if ((stats.phoneLike >= 7 || (stats.phoneLike >= 4 && stats.exes > 0)) && types.has('PHONE_NUMBER')) each(RE.phone, text, visitPhone, digits, from);
+  if ((stats.phoneLike >= 7 || (stats.phoneLike >= 4 && text.includes('x'))) && types.has('PHONE_NUMBER')) each(RE.phone, text, visitPhone, digits, from);
   if (stats.idWords > 0) each(RE.idContext, text, contextId);
   if (stats.digits >= 2 && stats.zipWords > 0) each(RE.zip, text, visitZip);
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gazetteerBit, gazetteerBits } from './gazetteer.ts';
+import { FUNCTION_WORDS, gazetteerBit, gazetteerBits } from './gazetteer.ts';
 import { F_ALLCAP, F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, type Tokens, wordHash } from './tokens.ts';
 
 /** Tagger labels; `X` marks tokens of structured types (found by the recognisers instead). */
@@ -15,7 +15,7 @@ export type TaggerLabel = (typeof TAGGER_LABELS)[number];
 /** 11: `scoreFeatures` is unrolled for exactly this many labels. */
 export const LABEL_COUNT = TAGGER_LABELS.length;
 if (LABEL_COUNT !== 11) throw new Error('pii tagger: scoreFeatures is unrolled for 11 labels');
-export const FEATURES_PER_TOKEN = 18;
+export const FEATURES_PER_TOKEN = 16;
 
 export interface TaggerModel {
   bits: number;
@@ -100,26 +100,25 @@ export function tokenFeatures(t: Tokens, i: number, prev: number, prev2: number,
   const gp1 = i + 1 < n ? ctx.gaz[i + 1]! : 0;
   // gap to the previous token: 0 none, 1 space, 2 newline
   const gap = i === 0 ? 3 : f0 & F_LINESTART ? 2 : t.start[i]! > t.end[i - 1]! ? 1 : 0;
-  const gapNext = i + 1 >= n ? 3 : t.flags[i + 1]! & F_LINESTART ? 2 : t.start[i + 1]! > t.end[i]! ? 1 : 0;
   const capsNext = i + 1 < n ? t.flags[i + 1]! & F_CAP : 0;
+  // Template ids (the first argument of mix) are kept from the 18-template model; 3 (prefix) and
+  // 14 (shape trigram) were dropped (ADR 0006, third update).
   out[0] = mix(0, 1);
   out[1] = mix(1, words[i]!);
   out[2] = mix(2, s0);
-  out[3] = mix(3, t.prefix[i]!);
-  out[4] = mix(4, t.suffix[i]!);
-  out[5] = mix(5, wm1);
-  out[6] = mix(6, wp1);
-  out[7] = mix(7, mix(wm2, wp2));
-  out[8] = mix(8, sm1 ^ (gm1 << 3));
-  out[9] = mix(9, sp1 ^ (gp1 << 3));
-  out[10] = mix(10, f0 * 8 + gap);
-  out[11] = mix(11, g0 * 4 + ctx.sent[i]!);
-  out[12] = mix(12, mix(prev, s0));
-  out[13] = mix(13, prev * 16 + prev2);
-  out[14] = mix(14, mix(mix(sm1, s0), sp1) ^ (gapNext << 8));
-  out[15] = mix(15, mix(wm1, s0));
-  out[16] = mix(16, mix(s0, wp1));
-  out[17] = mix(17, mix(prev, g0 * 2 + capsNext));
+  out[3] = mix(4, t.suffix[i]!);
+  out[4] = mix(5, wm1);
+  out[5] = mix(6, wp1);
+  out[6] = mix(7, mix(wm2, wp2));
+  out[7] = mix(8, sm1 ^ (gm1 << 3));
+  out[8] = mix(9, sp1 ^ (gp1 << 3));
+  out[9] = mix(10, f0 * 8 + gap);
+  out[10] = mix(11, g0 * 4 + ctx.sent[i]!);
+  out[11] = mix(12, mix(prev, s0));
+  out[12] = mix(13, prev * 16 + prev2);
+  out[13] = mix(15, mix(wm1, s0));
+  out[14] = mix(16, mix(s0, wp1));
+  out[15] = mix(17, mix(prev, g0 * 2 + capsNext));
 }
 
 /** Margin (best label over O, in weight units) that maps to confidence 1/(1+e^-1) ≈ 0.73. */
@@ -127,6 +126,8 @@ export const CONFIDENCE_SCALE = 8;
 
 /** Flags telling a capitalised word (first letter only, no digit). */
 export const CUE_BITS = gazetteerBit('personCue') | gazetteerBit('placeCue') | gazetteerBit('ageCue');
+/** Lists whose lowercase words ("in", "at", "name") are skipped after an O token (age words are scored: "age 44"). */
+export const LOWER_CUE_BITS = gazetteerBit('personCue') | gazetteerBit('placeCue');
 /**
  * Words before a colon that introduce what someone says or a field's value, not a name ("say:
  * Goodbye", "Status: Pending"). Not a gazetteer list: used by the skip rule only, not as a feature.
@@ -140,8 +141,11 @@ const SHAPE_FLAGS = F_CAP | F_ALLCAP | F_HASDIGIT;
 
 /**
  * True for a token the tagger labels O without scoring, after an O token:
- * - punctuation, or a lowercase word in no gazetteer list: such a token never starts an entity
- *   (name spans are trimmed of lowercase edge words anyway);
+ * - punctuation, or a lowercase word in no gazetteer list but the person and place cue ones
+ *   ("in", "at", "name"): such a token never starts an entity (name spans are trimmed of lowercase
+ *   edge words anyway);
+ * - a capitalised function word ("I", "The", "Please": `FUNCTION_WORDS`) in no list but the
+ *   cue-word ones;
  * - a capitalised word in no list but the cue-word ones ("Thanks", "From") whose capital is the
  *   sentence's (`sentenceCapital`: "Note: Backups run...", "say: Goodbye"). A lone word after a
  *   colon that follows no speech or field word ("Answer: Paris", "Name: Boyle"), one before a
@@ -156,8 +160,8 @@ export function skippable(t: Tokens, i: number, prev: number, ctx: TokenContext)
   if (t.kind[i] === K_PUNCT) return true;
   const g = ctx.gaz[i]!;
   const f = t.flags[i]!;
-  if (f & F_LOWER) return g === 0;
-  return (g & ~CUE_BITS) === 0 && sentenceCapital(t, i, ctx);
+  if (f & F_LOWER) return (g & ~LOWER_CUE_BITS) === 0;
+  return (g & ~CUE_BITS) === 0 && (f & SHAPE_FLAGS) === F_CAP && (FUNCTION_WORDS.has(t.hash[i]!) || sentenceCapital(t, i, ctx));
 }
 
 const NAME_NEIGHBOUR = F_CAP | F_HASDIGIT;

@@ -1,7 +1,7 @@
 /**
  * A single-pass tokenizer for the tagger: runs of letters/digits are words, any other visible
  * character is a one-character token, whitespace separates. Token data lives in typed arrays
- * (no per-token objects), with a lowercase FNV hash, a shape hash and affix hashes per token.
+ * (no per-token objects), with a lowercase FNV hash, a shape hash and a suffix hash per token.
  */
 
 /** Token kind bits. */
@@ -27,7 +27,6 @@ export class Tokens {
   /** FNV-1a of the lowercase token. */
   hash = new Int32Array(1024);
   shape = new Int32Array(1024);
-  prefix = new Int32Array(1024);
   suffix = new Int32Array(1024);
 
   /** Grows the arrays (keeping the first `count` tokens) to hold at least `size` tokens. */
@@ -51,13 +50,12 @@ export class Tokens {
     this.end = g32(this.end);
     this.hash = g32(this.hash);
     this.shape = g32(this.shape);
-    this.prefix = g32(this.prefix);
     this.suffix = g32(this.suffix);
     this.kind = g8(this.kind);
     this.flags = g8(this.flags);
   }
 
-  push(start: number, end: number, kind: number, flags: number, hash: number, shape: number, prefix: number, suffix: number): void {
+  push(start: number, end: number, kind: number, flags: number, hash: number, shape: number, suffix: number): void {
     if (this.count === this.start.length) this.grow();
     const i = this.count++;
     this.start[i] = start;
@@ -66,7 +64,6 @@ export class Tokens {
     this.flags[i] = flags;
     this.hash[i] = hash;
     this.shape[i] = shape;
-    this.prefix[i] = prefix;
     this.suffix[i] = suffix;
   }
 }
@@ -116,15 +113,20 @@ const LOWER = new Uint16Array(0x100);
 for (let c = 0; c < 0x250; c++) CLASS[c] = isSpace(c) ? SPACE : charClass(c);
 for (let c = 0; c < 0x100; c++) LOWER[c] = lowerCode(c);
 
+/** lowerCode from the table below 0x100. */
+function fold(c: number): number {
+  return c < 0x100 ? LOWER[c]! : c;
+}
+
 /**
  * Tokenizes `text` into `out` (reused). One pass, class and case folding from tables for the
- * Latin ranges; the suffix hash comes from the last three folded characters kept in locals.
+ * Latin ranges, a fast path for lowercase ASCII letters; the suffix hash from the last three characters read back.
  */
 export function tokenize(text: string, out: Tokens): void {
   const n = text.length;
   let count = 0;
   let cap = out.start.length;
-  let { start: starts, end: ends, kind: kinds, flags: flagsOut, hash: hashes, shape: shapes, prefix: prefixes, suffix: suffixes } = out;
+  let { start: starts, end: ends, kind: kinds, flags: flagsOut, hash: hashes, shape: shapes, suffix: suffixes } = out;
   let i = 0;
   let lineStart = true;
   while (i < n) {
@@ -139,7 +141,7 @@ export function tokenize(text: string, out: Tokens): void {
       out.count = count;
       out.reserve(count + 1);
       cap = out.start.length;
-      ({ start: starts, end: ends, kind: kinds, flags: flagsOut, hash: hashes, shape: shapes, prefix: prefixes, suffix: suffixes } = out);
+      ({ start: starts, end: ends, kind: kinds, flags: flagsOut, hash: hashes, shape: shapes, suffix: suffixes } = out);
     }
     if (cls === 0) {
       starts[count] = i;
@@ -148,7 +150,6 @@ export function tokenize(text: string, out: Tokens): void {
       flagsOut[count] = lineStart ? F_LINESTART : 0;
       hashes[count] = mixc(FNV, c);
       shapes[count] = mixc(FNV ^ 0x55, c);
-      prefixes[count] = 0;
       suffixes[count] = 0;
       count++;
       lineStart = false;
@@ -164,19 +165,9 @@ export function tokenize(text: string, out: Tokens): void {
     let uppers = 0;
     let lowers = 0;
     let digits = 0;
-    let prefix = FNV;
-    // the last three folded characters (l1 the last)
-    let l1 = 0;
-    let l2 = 0;
-    let l3 = 0;
     let d = c;
     for (;;) {
-      const lc = d < 0x100 ? LOWER[d]! : d;
-      h = mixc(h, lc);
-      if (i - s === 2) prefix = h;
-      l3 = l2;
-      l2 = l1;
-      l1 = lc;
+      h = mixc(h, d < 0x100 ? LOWER[d]! : d);
       let sc: number;
       if (cls === 1) {
         uppers++;
@@ -204,12 +195,11 @@ export function tokenize(text: string, out: Tokens): void {
       if (cls === 0 || cls === SPACE) break;
     }
     const len = i - s;
-    if (len <= 2) prefix = h;
     // suffix: hash of the last 3 lowercase chars
     let suffix = FNV ^ 0x3;
-    if (len >= 3) suffix = mixc(suffix, l3);
-    if (len >= 2) suffix = mixc(suffix, l2);
-    suffix = mixc(suffix, l1);
+    if (len >= 3) suffix = mixc(suffix, fold(text.charCodeAt(i - 3)));
+    if (len >= 2) suffix = mixc(suffix, fold(text.charCodeAt(i - 2)));
+    suffix = mixc(suffix, fold(text.charCodeAt(i - 1)));
     let flags = lineStart ? F_LINESTART : 0;
     if (first === 1) flags |= F_CAP;
     if (uppers > 1 && lowers === 0) flags |= F_ALLCAP;
@@ -223,7 +213,6 @@ export function tokenize(text: string, out: Tokens): void {
     flagsOut[count] = flags;
     hashes[count] = h;
     shapes[count] = mixc(shape, len < 8 ? len : 8);
-    prefixes[count] = prefix;
     suffixes[count] = suffix;
     count++;
     lineStart = false;
