@@ -37,8 +37,11 @@ function toMasterKey(key: Buffer): MasterKey {
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
 }
 
-/** Loads (or on first use creates) the keyring; throws MasterKeyError naming the bad source. */
-export function loadMasterKeyring(dataDir: string, env: NodeJS.ProcessEnv = process.env): MasterKeyring {
+/**
+ * Loads (or on first use creates) the keyring; throws MasterKeyError naming the bad source.
+ * `create: false` (readers such as the review CLI) never writes a key file: with no key configured it throws.
+ */
+export function loadMasterKeyring(dataDir: string, env: NodeJS.ProcessEnv = process.env, options: { create?: boolean } = {}): MasterKeyring {
   let current: Buffer;
   let source: MasterKeyring['source'];
   if (env.BULWARK_MASTER_KEY) {
@@ -54,6 +57,8 @@ export function loadMasterKeyring(dataDir: string, env: NodeJS.ProcessEnv = proc
     if (existsSync(path)) {
       current = parseKey(readFileSync(path, 'utf8'), path);
       source = 'data-dir';
+    } else if (options.create === false) {
+      throw new MasterKeyError(`no master key: ${path} does not exist and neither BULWARK_MASTER_KEY nor BULWARK_MASTER_KEY_FILE is set (the key the gateway used is needed to open sealed content)`);
     } else {
       mkdirSync(dirname(path), { recursive: true });
       const fresh = randomBytes(32);

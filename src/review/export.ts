@@ -1,11 +1,13 @@
 /**
  * Labelled review items as classification rows, the format of /work/shared/data/README.md:
  * `{"text", "label": 0|1, "category", "source": "bulwark-review:<tenant>"}`. Label 1 = a true
- * positive. The text is the event's stored content, which is redacted: every span a scanner found is
+ * positive. The text is the item's text in the redacted form (item-text.ts): the stored content
+ * for `redacted` tenants, opened and masked for `full` ones; every span a scanner found is
  * `[REDACTED]` (see README: a true positive's row keeps its context, not the matched text).
  */
 import type { FindingRecord, GatewayEvent } from '../store/types.ts';
 import { familyOf, type Family } from './families.ts';
+import { queuedText, type ItemText } from './item-text.ts';
 import type { ReviewItem } from './types.ts';
 
 export interface DatasetRow {
@@ -39,8 +41,11 @@ const categoryOfFamily: Record<Family, (typeof datasetCategories)[number]> = {
 
 export interface ExportResult {
   rows: DatasetRow[];
-  /** Labelled items left out, by reason. */
-  skipped: { noContent: number; needsPolicyChange: number; noFinding: number };
+  /**
+   * Labelled items left out, by reason: no content stored (mode none), `full` content shredded by
+   * retention (key destroyed or content cleared), `full` content that could not be opened.
+   */
+  skipped: { noContent: number; shredded: number; unreadable: number; needsPolicyChange: number; noFinding: number };
 }
 
 /** The finding the label is about: the first that acted (not `log`), else the first. */
@@ -51,11 +56,12 @@ export function primaryFinding(event: GatewayEvent): FindingRecord | undefined {
 /**
  * One row per labelled item. True positive: label 1, category from the primary finding's family;
  * false positive: label 0, category `benign_hard` (benign text a detector fired on). Items labelled
- * `needs-policy-change` and events without stored content are skipped and counted.
+ * `needs-policy-change` and events without text are skipped and counted. `texts` (by item id, from
+ * `itemTexts`) gives each item's text; an item without one gets its queued content (`full` ones: none, counted unreadable).
  */
-export function toDataset(items: readonly ReviewItem[]): ExportResult {
+export function toDataset(items: readonly ReviewItem[], texts?: ReadonlyMap<string, ItemText>): ExportResult {
   const rows: DatasetRow[] = [];
-  const skipped = { noContent: 0, needsPolicyChange: 0, noFinding: 0 };
+  const skipped = { noContent: 0, shredded: 0, unreadable: 0, needsPolicyChange: 0, noFinding: 0 };
   for (const item of items) {
     if (item.label === null) continue;
     if (item.label === 'needs-policy-change') {
@@ -67,7 +73,12 @@ export function toDataset(items: readonly ReviewItem[]): ExportResult {
       skipped.noFinding += 1;
       continue;
     }
-    const text = textOf(item.event, finding);
+    const given = texts?.get(item.id) ?? queuedText(item);
+    if (!given.available) {
+      skipped[given.reason === 'none' ? 'noContent' : given.reason] += 1;
+      continue;
+    }
+    const text = textOf(given, finding);
     if (text === null) {
       skipped.noContent += 1;
       continue;
@@ -78,10 +89,8 @@ export function toDataset(items: readonly ReviewItem[]): ExportResult {
   return { rows, skipped };
 }
 
-/** The stored text of the phase the finding is in (the response for assistant findings), else the request. */
-function textOf(event: GatewayEvent, finding: FindingRecord | undefined): string | null {
-  const content = event.content;
-  if (!content) return null;
+/** The text of the phase the finding is in (the response for assistant findings), else the request. */
+function textOf(content: { request?: string; response?: string }, finding: FindingRecord | undefined): string | null {
   const text = finding?.origin === 'assistant' ? (content.response ?? content.request) : (content.request ?? content.response);
   return text !== undefined && text.length > 0 ? text : null;
 }

@@ -131,7 +131,7 @@ describe('review store and service', () => {
     const entries = service.allow({ item: 'evt_1', scope: 'tenant', reviewer: 'alice', comment: 'quoted in a security training doc' });
     assert.equal(entries.length, 1);
     assert.equal(entries[0]!.tenant, 'acme');
-    assert.equal(service.show(id).item.label, 'false-positive');
+    assert.equal((await service.show(id)).item.label, 'false-positive');
     // Allowing twice keeps one entry.
     service.allow({ item: id, scope: 'tenant', reviewer: 'alice' });
     assert.equal(service.allowEntries().length, 1);
@@ -139,7 +139,7 @@ describe('review store and service', () => {
     assert.equal(service.allowEntries().length, 0);
     service.label(id, 'true-positive', 'bob', 'on second look, an attack');
     assert.throws(() => service.allow({ item: id, scope: 'policy', reviewer: 'bob' }), /relabel it false-positive first/);
-    assert.deepEqual(service.show(id).history.map((entry) => entry.label), ['false-positive', 'true-positive']);
+    assert.deepEqual((await service.show(id)).history.map((entry) => entry.label), ['false-positive', 'true-positive']);
     service.close();
   });
 
@@ -161,9 +161,9 @@ describe('review store and service', () => {
     store.close();
     const service = openReviewService(dir);
     const out = join(dir, 'out.jsonl');
-    const result = service.exportDataset({}, out);
+    const result = await service.exportDataset({}, out);
     service.close();
-    assert.deepEqual(result.skipped, { noContent: 1, needsPolicyChange: 1, noFinding: 0 });
+    assert.deepEqual(result.skipped, { noContent: 1, shredded: 0, unreadable: 0, needsPolicyChange: 1, noFinding: 0 });
     const lines = readFileSync(out, 'utf8').split('\n').filter((line) => line.length > 0);
     assert.equal(lines.length, 3);
     for (const line of lines) assert.deepEqual(validateRow(line), [], line);

@@ -1,10 +1,12 @@
 /**
  * The review operations, for the CLI (`bulwark review ...`) and the admin API (which wires HTTP
  * routes to these). Every operation works on review.db in a data directory; nothing here logs or
- * returns matched text (events carry redacted content only).
+ * returns matched text: item texts are in the redacted form, `full` content opened from the event
+ * store and masked (item-text.ts), so whoever may review sees no more than a `redacted` tenant stores.
  */
 import { writeFileSync } from 'node:fs';
 import { toDataset, type ExportResult } from './export.ts';
+import { itemTexts, type ItemText, type SealedContentOpener } from './item-text.ts';
 import { ReviewStore } from './review-store.ts';
 import { reviewLabels, type AllowEntry, type ItemQuery, type ReviewItem, type ReviewLabel } from './types.ts';
 
@@ -20,20 +22,33 @@ export interface AllowRequest {
   finding?: number;
 }
 
+export interface ShownItem {
+  item: ReviewItem;
+  text: ItemText;
+  history: ReturnType<ReviewStore['labelHistory']>;
+  allow: AllowEntry[];
+}
+
+export interface ReviewServiceOptions {
+  /** Opens `full` content (sealed in the event store) for show and export; without it those items have no text. */
+  content?: SealedContentOpener;
+}
+
 export interface ReviewService {
   list(query?: ItemQuery): ReviewItem[];
-  show(item: string): { item: ReviewItem; history: ReturnType<ReviewStore['labelHistory']>; allow: AllowEntry[] };
+  /** One item with its text in the redacted form (or why there is none: e.g. shredded by retention). */
+  show(item: string): Promise<ShownItem>;
   label(item: string, label: string, reviewer: string, comment: string): ReviewItem;
   /** Labels the item false-positive (when it is not yet) and adds allow entries for its findings, in one step. */
   allow(request: AllowRequest): AllowEntry[];
   allowEntries(): AllowEntry[];
   removeAllow(id: string): boolean;
   /** Labelled items (optionally of a period or tenant) as dataset rows, written as JSONL when `out` is given. */
-  exportDataset(query?: Omit<ItemQuery, 'label'>, out?: string): ExportResult;
+  exportDataset(query?: Omit<ItemQuery, 'label'>, out?: string): Promise<ExportResult>;
   close(): void;
 }
 
-export function openReviewService(dataDir: string): ReviewService {
+export function openReviewService(dataDir: string, options: ReviewServiceOptions = {}): ReviewService {
   const store = ReviewStore.open(dataDir);
   const need = (id: string): ReviewItem => {
     const item = store.getItem(id);
@@ -47,9 +62,10 @@ export function openReviewService(dataDir: string): ReviewService {
   };
   return {
     list: (query) => store.listItems(query),
-    show(id) {
+    async show(id) {
       const item = need(id);
-      return { item, history: store.labelHistory(item.id), allow: store.listAllow().filter((entry) => entry.itemId === item.id) };
+      const text = (await itemTexts([item], options.content)).get(item.id)!;
+      return { item, text, history: store.labelHistory(item.id), allow: store.listAllow().filter((entry) => entry.itemId === item.id) };
     },
     label(id, label, reviewer, comment) {
       if (!(reviewLabels as readonly string[]).includes(label)) throw new ReviewError(`label: expected one of ${reviewLabels.join(', ')}, got ${JSON.stringify(label)}`);
@@ -84,9 +100,10 @@ export function openReviewService(dataDir: string): ReviewService {
     },
     allowEntries: () => store.listAllow(),
     removeAllow: (id) => store.removeAllow(id),
-    exportDataset(query = {}, out) {
+    async exportDataset(query = {}, out) {
       const labelled = store.listItems(query).filter((item) => item.label !== null).reverse();
-      const result = toDataset(labelled);
+      const texts = await itemTexts(labelled.filter((item) => item.label !== 'needs-policy-change'), options.content);
+      const result = toDataset(labelled, texts);
       if (out !== undefined) writeFileSync(out, result.rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
       return result;
     },

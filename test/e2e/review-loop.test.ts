@@ -76,7 +76,7 @@ describe('review loop (acceptance): a false positive becomes a tenant allow entr
     assert.equal(allowed.code, 0, allowed.err);
     const entry = JSON.parse(allowed.out.trim().split('\n')[0]!) as { scope: string; tenant: string; instance: string; ruleId: string; fingerprint: string };
     assert.deepEqual({ scope: entry.scope, tenant: entry.tenant, instance: entry.instance, ruleId: entry.ruleId, fingerprint: entry.fingerprint }, { scope: 'tenant', tenant: item.tenant, instance: 'violence-terms', ruleId: finding.ruleId, fingerprint: finding.matchFingerprint });
-    const shown = service.show(item.id);
+    const shown = await service.show(item.id);
     assert.equal(shown.item.label, 'false-positive');
     assert.equal(shown.item.reviewer, 'alice');
     assert.equal(shown.history.length, 1);
@@ -101,7 +101,7 @@ describe('review loop (acceptance): a false positive becomes a tenant allow entr
     const blocked = service.list({ label: 'unlabelled' });
     assert.ok(blocked.length >= 2);
     service.label(blocked[0]!.id, 'true-positive', 'bob', 'demo');
-    const result = service.exportDataset();
+    const result = await service.exportDataset();
     assert.deepEqual(result.rows.map((row) => row.label).sort(), [0, 1]);
     for (const row of result.rows) assert.match(row.source, /^bulwark-review:/);
 

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../main.ts';
-import { openReviewService, ReviewError, type ReviewService } from '../../review/service.ts';
+import type { ItemText } from '../../review/item-text.ts';
+import { openSealedContentSource } from '../../review/sealed-content.ts';
+import { openReviewService, ReviewError, type ReviewService, type ReviewServiceOptions } from '../../review/service.ts';
 import { reviewLabels, type ItemQuery, type ReviewItem } from '../../review/types.ts';
+import { configFor } from '../load-config.ts';
 import { exitCodes, type CliIo } from '../io.ts';
 
 interface Context {
@@ -13,10 +16,17 @@ interface Context {
 /** Registers `bulwark review list|show|label|allow|allow-list|export` (review.db in the data directory). */
 export function registerReviewCommands(program: Command, context: Context): void {
   const { io } = context;
-  const withService = (action: (service: ReviewService) => number): void => {
-    const service = openReviewService(resolveDataDir(context.dataDir(), io.env));
+  const withService = async (action: (service: ReviewService) => number | Promise<number>, configFile?: string | null): Promise<void> => {
+    const dataDir = resolveDataDir(context.dataDir(), io.env);
+    // show and export open `full` content from the configured event store (read-only), and only ever show it masked.
+    const options: ReviewServiceOptions = {};
+    if (configFile !== null) {
+      const config = configFor(configFile, io.env);
+      options.content = () => openSealedContentSource({ config, dataDir, env: io.env });
+    }
+    const service = openReviewService(dataDir, options);
     try {
-      context.done(action(service));
+      context.done(await action(service));
     } catch (error) {
       if (!(error instanceof ReviewError)) throw error;
       io.stderr(`bulwark review: ${error.message}\n`);
@@ -40,28 +50,28 @@ export function registerReviewCommands(program: Command, context: Context): void
         for (const item of items) io.stdout(options.json ? `${JSON.stringify(summary(item))}\n` : `${line(item)}\n`);
         if (!options.json) io.stderr(`${items.length} item(s)\n`);
         return exitCodes.ok;
-      }),
+      }, null),
     );
 
   review
     .command('show')
     .argument('<item>', 'item id (rv_...) or event id')
     .option('--json', 'print JSON')
-    .description('show one item: the event (redacted content), its findings, labels and allow entries')
-    .action((id: string, options: { json?: boolean }) =>
-      withService((service) => {
-        const shown = service.show(id);
+    .option('-c, --config <file>', 'YAML config file naming the event store that holds full content (default: $BULWARK_CONFIG, else environment defaults)')
+    .description('show one item: the event, its text (redacted form; full content opened and masked), findings, labels and allow entries')
+    .action((id: string, options: { json?: boolean; config?: string }) =>
+      withService(async (service) => {
+        const shown = await service.show(id);
         if (options.json) io.stdout(`${JSON.stringify(shown)}\n`);
         else {
           io.stdout(`${line(shown.item)}\n`);
           shown.item.event.findings.forEach((finding, index) => io.stdout(`  finding ${index}: ${finding.instance} ${finding.ruleId} ${finding.origin} [${finding.span[0]},${finding.span[1]}) -> ${finding.action}${finding.allowListed ? ' (allow-listed)' : ''}${finding.clause ? ` (${finding.clause})` : ''}\n`));
-          if (shown.item.event.content?.request) io.stdout(`  request: ${shown.item.event.content.request}\n`);
-          if (shown.item.event.content?.response) io.stdout(`  response: ${shown.item.event.content.response}\n`);
+          io.stdout(textLines(shown.text));
           for (const entry of shown.history) io.stdout(`  label ${entry.label} by ${entry.reviewer} at ${entry.time}: ${entry.comment}\n`);
           for (const entry of shown.allow) io.stdout(`  allow ${entry.id} ${entry.scope} ${entry.tenant ?? entry.policy} ${entry.instance} ${entry.ruleId}\n`);
         }
         return exitCodes.ok;
-      }),
+      }, options.config),
     );
 
   review
@@ -77,7 +87,7 @@ export function registerReviewCommands(program: Command, context: Context): void
         const item = service.label(id, label, options.reviewer, options.comment);
         io.stdout(options.json ? `${JSON.stringify(summary(item))}\n` : `${line(item)}\n`);
         return exitCodes.ok;
-      }),
+      }, null),
     );
 
   review
@@ -96,7 +106,7 @@ export function registerReviewCommands(program: Command, context: Context): void
         const entries = service.allow({ item: id, scope: options.scope, reviewer: options.reviewer, ...(options.comment !== undefined ? { comment: options.comment } : {}), ...(options.finding !== undefined ? { finding: Number(options.finding) } : {}) });
         for (const entry of entries) io.stdout(options.json ? `${JSON.stringify(entry)}\n` : `allow ${entry.id}: ${entry.scope} ${entry.tenant ?? entry.policy} ${entry.instance} ${entry.ruleId}\n`);
         return exitCodes.ok;
-      }),
+      }, null),
     );
 
   review
@@ -113,7 +123,7 @@ export function registerReviewCommands(program: Command, context: Context): void
         }
         for (const entry of service.allowEntries()) io.stdout(options.json ? `${JSON.stringify(entry)}\n` : `${entry.id} ${entry.scope} ${entry.tenant ?? entry.policy} ${entry.instance} ${entry.ruleId} by ${entry.createdBy} at ${entry.createdAt}\n`);
         return exitCodes.ok;
-      }),
+      }, null),
     );
 
   review
@@ -122,14 +132,15 @@ export function registerReviewCommands(program: Command, context: Context): void
     .option('--tenant <tenant>', 'only this tenant')
     .option('--from <iso>', 'items at or after this time')
     .option('--to <iso>', 'items before this time')
-    .description('write labelled items as classification JSONL {text, label, category, source} (text is the stored, redacted content)')
-    .action((options: { out: string; tenant?: string; from?: string; to?: string }) =>
-      withService((service) => {
-        const result = service.exportDataset(query(options), options.out);
-        const { noContent, needsPolicyChange, noFinding } = result.skipped;
-        io.stdout(`wrote ${result.rows.length} row(s) to ${options.out} (${result.rows.filter((row) => row.label === 1).length} true positive); skipped ${needsPolicyChange} needs-policy-change, ${noContent} without stored content, ${noFinding} without a finding\n`);
+    .option('-c, --config <file>', 'YAML config file naming the event store that holds full content (default: $BULWARK_CONFIG, else environment defaults)')
+    .description('write labelled items as classification JSONL {text, label, category, source} (text in the redacted form: matched spans are [REDACTED], full content opened and masked)')
+    .action((options: { out: string; tenant?: string; from?: string; to?: string; config?: string }) =>
+      withService(async (service) => {
+        const result = await service.exportDataset(query(options), options.out);
+        const { noContent, shredded, unreadable, needsPolicyChange, noFinding } = result.skipped;
+        io.stdout(`wrote ${result.rows.length} row(s) to ${options.out} (${result.rows.filter((row) => row.label === 1).length} true positive); skipped ${needsPolicyChange} needs-policy-change, ${noContent} without stored content, ${shredded} shredded by retention, ${unreadable} unreadable full content, ${noFinding} without a finding\n`);
         return exitCodes.ok;
-      }),
+      }, options.config),
     );
 }
 
@@ -151,6 +162,13 @@ function query(options: { label?: string; tenant?: string; limit?: string; from?
     q[name] = value;
   }
   return q;
+}
+
+/** The item's text lines for `review show`: the redacted form, or why there is none. */
+function textLines(text: ItemText): string {
+  if (!text.available) return `  text: none (${text.reason}): ${text.detail}\n`;
+  const from = text.from === 'opened' ? ' (full content, opened and masked)' : '';
+  return `${text.request ? `  request${from}: ${text.request}\n` : ''}${text.response ? `  response${from}: ${text.response}\n` : ''}`;
 }
 
 function summary(item: ReviewItem): Omit<ReviewItem, 'event'> & { findings: number } {
