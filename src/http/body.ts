@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BulwarkError } from '../errors/bulwark-error.ts';
+import { readBounded } from '../proxy/read-body.ts';
 
 /** Reads a JSON object body within the size limit; every failure names what was expected. */
 export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<Record<string, unknown>> {
@@ -12,17 +13,9 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
     request.resume();
     throw new BulwarkError('BULWARK_BODY_TOO_LARGE', `Request body of ${declared} bytes exceeds the limit of ${limitBytes} bytes.`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) {
-      request.resume();
-      throw new BulwarkError('BULWARK_BODY_TOO_LARGE', `Request body exceeds the limit of ${limitBytes} bytes.`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+  const bytes = await readBounded(request, limitBytes, () => request.resume());
+  if (bytes === null) throw new BulwarkError('BULWARK_BODY_TOO_LARGE', `Request body exceeds the limit of ${limitBytes} bytes.`);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') throw new BulwarkError('BULWARK_BAD_JSON', 'Request body is empty; expected a JSON object.');
   let value: unknown;
   try {

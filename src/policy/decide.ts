@@ -9,7 +9,9 @@ const strength: Record<Decision, number> = { allow: 0, flag: 1, redact: 2, block
 
 /** The strongest of several decisions (an event's decision is the strongest of its phases). */
 export function strongest(...decisions: Decision[]): Decision {
-  return decisions.reduce((best, next) => (strength[next] > strength[best] ? next : best), 'allow');
+  let best: Decision = 'allow';
+  for (const next of decisions) if (strength[next] > strength[best]) best = next;
+  return best;
 }
 
 /** A finding the policy acted on, with the action it chose. */
@@ -48,8 +50,8 @@ export interface Verdict {
 
 /** Maps scanner results to a decision; scanners detect, this decides. */
 export function decide(runs: readonly InstanceRun[], segments: readonly ScanSegment[], hooks?: FindingHooks): Verdict {
-  const originOf = new Map(segments.map((segment) => [segment.id, segment.origin]));
-  const textOf = hooks ? new Map(segments.map((segment) => [segment.id, segment.text])) : null;
+  // Built at the first finding: most phases find nothing.
+  let byId: Map<string, ScanSegment> | null = null;
   let decision: Decision = 'allow';
   const findings: DecidedFinding[] = [];
   const edits: SpanEdit[] = [];
@@ -61,22 +63,25 @@ export function decide(runs: readonly InstanceRun[], segments: readonly ScanSegm
       if (settings.onError === 'block') decision = 'block';
       continue;
     }
-    const redactSpans: { segmentId: string; span: [number, number] }[] = [];
+    let redactSpans: { segmentId: string; span: [number, number] }[] | null = null;
     for (const finding of run.result.findings) {
       if (finding.score < settings.threshold) continue;
-      const origin = originOf.get(finding.segmentId) ?? 'user';
+      byId ??= new Map(segments.map((segment) => [segment.id, segment]));
+      const segment = byId.get(finding.segmentId);
+      const origin = segment?.origin ?? 'user';
       let action = ruleAction(settings.ruleActions, finding.ruleId) ?? settings.originActions[origin as keyof typeof settings.originActions] ?? settings.action;
       const clause = matchRule(settings.clauses, finding.ruleId);
-      const matchFingerprint = hooks ? hooks.fingerprint((textOf!.get(finding.segmentId) ?? '').slice(finding.span[0], finding.span[1])) : undefined;
+      const matchFingerprint = hooks ? hooks.fingerprint((segment?.text ?? '').slice(finding.span[0], finding.span[1])) : undefined;
       const allowListed = matchFingerprint !== undefined && action !== 'log' && hooks!.allowed(settings.id, finding.ruleId, matchFingerprint);
       if (allowListed) action = 'log';
       findings.push({ ...finding, instance: settings.id, scanner: run.slot.definition.id, origin, action, ...(clause ? { clause } : {}), ...(matchFingerprint !== undefined ? { matchFingerprint } : {}), ...(allowListed ? { allowListed } : {}) });
-      if (action === 'redact') redactSpans.push({ segmentId: finding.segmentId, span: finding.span });
+      if (action === 'redact') (redactSpans ??= []).push({ segmentId: finding.segmentId, span: finding.span });
       const effect: Decision = action === 'log' ? 'allow' : action;
       if (strength[effect] > strength[decision]) decision = effect;
     }
     // Only edits that cover a finding the policy redacts: other findings of the same scanner may be flagged or logged.
-    for (const edit of run.result.edits ?? []) {
+    if (run.result.edits === undefined || redactSpans === null) continue;
+    for (const edit of run.result.edits) {
       if (redactSpans.some((target) => target.segmentId === edit.segmentId && covers(edit, target.span))) edits.push(edit);
     }
   }
@@ -117,6 +122,7 @@ export function ruleAction(ruleActions: Readonly<Record<string, Action>>, ruleId
 
 /** Keeps the first edit (policy order) where two overlap, so results do not depend on timing. */
 function removeOverlaps(edits: SpanEdit[]): SpanEdit[] {
+  if (edits.length < 2) return edits;
   const kept: SpanEdit[] = [];
   for (const edit of edits) {
     const clash = kept.some((other) => other.segmentId === edit.segmentId && edit.start < other.end && other.start < edit.end);

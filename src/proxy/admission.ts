@@ -2,7 +2,7 @@ import { modelAllowed } from '../auth/key-format.ts';
 import type { Principal } from '../auth/types.ts';
 import { BulwarkError } from '../errors/bulwark-error.ts';
 import type { BudgetHold } from '../limits/budgets.ts';
-import type { Ticket } from '../limits/limiter.ts';
+import type { Limiter, Ticket } from '../limits/limiter.ts';
 import { LimitStoreError } from '../limits/types.ts';
 import type { EventDraft } from './event-draft.ts';
 import type { Gateway } from './gateway.ts';
@@ -25,10 +25,17 @@ export class RequestAccess {
     return held;
   }
 
-  /** Settles every ticket; never throws (a failed release expires with its lease). */
-  async close(gateway: Gateway): Promise<void> {
+  /**
+   * Settles every ticket; never throws (a failed release expires with its lease). Synchronous (undefined)
+   * when nothing is held, as for every request without limits: no promise per request then.
+   */
+  close(gateway: Gateway): Promise<void> | undefined {
     const limiter = gateway.access?.limiter;
-    if (!limiter) return;
+    if (!limiter || this.#held.length === 0) return undefined;
+    return this.#settle(gateway, limiter);
+  }
+
+  async #settle(gateway: Gateway, limiter: Limiter): Promise<void> {
     for (const { ticket, draft, budget } of this.#held.splice(0)) {
       const used = draft.inputTokens === null && draft.outputTokens === null ? null : (draft.inputTokens ?? 0) + (draft.outputTokens ?? 0);
       await limiter.settle(ticket, used).catch((error: unknown) => gateway.logger.warn({ err: { message: (error as Error).message } }, 'could not settle a rate-limit ticket; its lease expires on its own'));
@@ -42,15 +49,27 @@ export function estimateTokens(body: unknown): number {
   return Math.ceil(JSON.stringify(body ?? '').length / 4);
 }
 
+interface AdmissionRequest {
+  model: string | null;
+  providers?: readonly string[];
+  draft: EventDraft;
+  body: unknown;
+}
+
 /**
  * THE enforcement point for a principal: records who called on the event, checks the key's
  * model and provider allow-lists (403), its suspension (403), scores it for abuse (which may
  * throttle or suspend it), then the rate and concurrency limits (429, or 503 when the limit
  * store is down and fails closed), then its budgets (402). Refusals are recorded as events, like blocks.
  */
-export async function admit(gateway: Gateway, access: RequestAccess | undefined, request: { model: string | null; providers?: readonly string[]; draft: EventDraft; body: unknown }): Promise<void> {
+export function admit(gateway: Gateway, access: RequestAccess | undefined, request: AdmissionRequest): Promise<void> | undefined {
   const principal = access?.principal;
-  if (!access || !principal) return;
+  // Anonymous callers (no keys exist yet): nothing to check, and no promise to pay for.
+  if (!access || !principal) return undefined;
+  return admitPrincipal(gateway, access, principal, request);
+}
+
+async function admitPrincipal(gateway: Gateway, access: RequestAccess, principal: Principal, request: AdmissionRequest): Promise<void> {
   const { draft } = request;
   draft.tenant = principal.tenant;
   draft.contentMode = gateway.config.storage.tenants[principal.tenant]?.content ?? gateway.config.storage.content;

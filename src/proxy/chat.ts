@@ -37,6 +37,8 @@ export interface ChatCall {
   access?: RequestAccess;
 }
 
+const noRestorations: ReadonlyMap<string, string> = new Map();
+
 /** THE request flow for chat routes in either format: validate, scan, call upstream, scan the answer, record. */
 export async function handleChat(global: Gateway, call: ChatCall): Promise<void> {
   const client = dialects[call.format];
@@ -53,7 +55,8 @@ export async function handleChat(global: Gateway, call: ChatCall): Promise<void>
   // Sampled requests get a trace (telemetry.otlp); it continues the client's traceparent.
   const trace = global.tracer?.start(draft.id, call.headers?.traceparent, `bulwark ${call.route}`, { 'bulwark.route': call.route, 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'bulwark.stream': stream }) ?? null;
   // 0. The caller's model allow-list and rate limits, before any scanning or upstream cost.
-  await admit(global, call.access, { model, providers: route.providers, draft, body });
+  const admitted = admit(global, call.access, { model, providers: route.providers, draft, body });
+  if (admitted) await admitted;
   // The caller's effective policy: the global one tightened by its tenant's and project's (policy precedence).
   const gateway = gatewayFor(global, call.access?.principal ?? null, call.headers?.[REQUEST_POLICY_HEADER]);
   draft.policy = gateway.config.policy.name;
@@ -71,7 +74,7 @@ export async function handleChat(global: Gateway, call: ChatCall): Promise<void>
     const committed = commitPseudonyms(gateway, pseudonyms, draft);
     if (committed) await committed;
   }
-  const restorations = pseudonyms?.restorations ?? new Map<string, string>();
+  const restorations = pseudonyms?.restorations ?? noRestorations;
 
   // 2. Plant the canary and mark untrusted content; after the scan, so neither counts as the client's text.
   const { canary, spotlighting } = gateway.config.policy;
@@ -82,13 +85,13 @@ export async function handleChat(global: Gateway, call: ChatCall): Promise<void>
   // 3. Call the upstream, translating the body for whichever provider the route tries; the client span's traceparent goes with it.
   const upstreamSpan = trace?.startUpstream('chat', route.model ?? model) ?? null;
   const result = await gateway.upstream.call(route, {
-    ...(upstreamSpan ? { headers: { traceparent: upstreamSpan.traceparent } } : {}),
+    headers: upstreamSpan ? { traceparent: upstreamSpan.traceparent } : undefined,
     operation: 'chat',
     model,
     stream,
     signal: call.signal,
     requestId: call.requestId,
-    body: (format, upstreamModel) => upstreamBody(client, body, format, upstreamModel, stream),
+    body: upstreamBodies(client, body, stream),
   });
   if (!result.ok) return failUpstream(gateway, draft, result);
   draft.provider = result.provider.id;
@@ -136,6 +139,11 @@ export async function handleChat(global: Gateway, call: ChatCall): Promise<void>
   if (restoreResponseBody(clientBody, responseSegments, restorations)) out = clientBody;
   call.sink.json(200, out, { 'x-bulwark-event-id': draft.id });
   gateway.record(draft.finish(strongest(request.verdict.decision, response.verdict.decision), 200));
+}
+
+/** Builds the upstream body for whichever provider the route tries (a returned arrow: tsx names none per request). */
+function upstreamBodies(client: Dialect, body: Record<string, unknown>, stream: boolean): (target: WireFormat, model: string) => Record<string, unknown> {
+  return (target, model) => upstreamBody(client, body, target, model, stream);
 }
 
 function upstreamBody(client: Dialect, body: Record<string, unknown>, target: WireFormat, model: string, stream: boolean): Record<string, unknown> {

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { InstanceRun } from '../scanners/runner.ts';
 import type { Phase, ScanSegment } from '../scanners/types.ts';
 import type { Verdict } from '../policy/decide.ts';
 import type { FindingRecord, GatewayEvent, ScannerRecord } from '../store/types.ts';
 import type { ContentMode } from '../config/schema.ts';
+import { randomHexId } from './random-id.ts';
 
 const maxStoredChars = 32_768;
 
@@ -11,7 +11,7 @@ type StoredSegment = Pick<ScanSegment, 'id' | 'origin' | 'text'>;
 
 /** Collects what happens to one request and turns it into a stored event. */
 export class EventDraft {
-  readonly id = `evt_${randomUUID().replace(/-/g, '')}`;
+  readonly id = `evt_${randomHexId()}`;
   readonly #started = performance.now();
   readonly #time = new Date().toISOString();
   readonly #findings: FindingRecord[] = [];
@@ -43,19 +43,21 @@ export class EventDraft {
 
   /** Records one phase's scanner runs, verdict and (per the content mode) the scanned text. */
   addPhase(phase: Phase, runs: readonly InstanceRun[], verdict: Verdict, segments: readonly ScanSegment[]): void {
+    // Optional fields are set only when present (a spread of `{}` would allocate an object per record).
     for (const run of runs) {
-      this.#scanners.push({
+      const record: ScannerRecord = {
         instance: run.slot.settings.id,
         scanner: run.slot.definition.id,
         phase,
         outcome: run.status === 'ok' ? (run.result?.outcome ?? 'pass') : run.status,
         score: run.result?.score ?? null,
         latencyMs: Math.round(run.latencyMs * 1000) / 1000,
-        ...(run.result?.rulesVersion !== undefined ? { rulesVersion: run.result.rulesVersion } : {}),
-      });
+      };
+      if (run.result?.rulesVersion !== undefined) record.rulesVersion = run.result.rulesVersion;
+      this.#scanners.push(record);
     }
     for (const finding of verdict.findings) {
-      this.#findings.push({
+      const record: FindingRecord = {
         instance: finding.instance,
         scanner: finding.scanner,
         ruleId: finding.ruleId,
@@ -66,11 +68,12 @@ export class EventDraft {
         span: finding.span,
         action: finding.action,
         message: finding.message,
-        ...(finding.evidence !== undefined ? { evidence: finding.evidence } : {}),
-        ...(finding.clause !== undefined ? { clause: finding.clause } : {}),
-        ...(finding.matchFingerprint !== undefined ? { matchFingerprint: finding.matchFingerprint } : {}),
-        ...(finding.allowListed ? { allowListed: true } : {}),
-      });
+      };
+      if (finding.evidence !== undefined) record.evidence = finding.evidence;
+      if (finding.clause !== undefined) record.clause = finding.clause;
+      if (finding.matchFingerprint !== undefined) record.matchFingerprint = finding.matchFingerprint;
+      if (finding.allowListed) record.allowListed = true;
+      this.#findings.push(record);
     }
     if (phase === 'response-stream') return;
     const key = phase === 'request' ? 'request' : 'response';
@@ -98,7 +101,7 @@ export class EventDraft {
 
   finish(decision: GatewayEvent['decision'], status: number): GatewayEvent {
     this.decision = decision;
-    return {
+    const event: GatewayEvent = {
       id: this.id,
       requestId: this.requestId,
       time: this.#time,
@@ -117,11 +120,12 @@ export class EventDraft {
       streamed: this.streamed,
       content: this.#renderContent(),
       contentMode: this.contentMode,
-      ...(this.error !== undefined ? { error: this.error } : {}),
-      ...(this.tenant !== undefined ? { tenant: this.tenant } : {}),
-      ...(this.project !== undefined ? { project: this.project } : {}),
-      ...(this.keyId !== undefined ? { keyId: this.keyId } : {}),
     };
+    if (this.error !== undefined) event.error = this.error;
+    if (this.tenant !== undefined) event.tenant = this.tenant;
+    if (this.project !== undefined) event.project = this.project;
+    if (this.keyId !== undefined) event.keyId = this.keyId;
+    return event;
   }
 }
 
@@ -136,23 +140,25 @@ interface StoredPhase {
  * per-tenant data key) before it is written or spooled.
  */
 function renderContent(segments: readonly StoredSegment[], verdict: Verdict, mask: boolean): string {
-  const parts: string[] = [];
-  for (const segment of segments) {
-    let text = segment.text;
-    if (!mask) {
-      parts.push(`${segment.origin}: ${text}`);
-      continue;
-    }
-    const spans = verdict.findings.filter((finding) => finding.segmentId === segment.id).map((finding) => finding.span).sort((a, b) => b[0] - a[0]);
-    let floor = Number.POSITIVE_INFINITY;
-    for (const [start, end] of spans) {
-      const stop = Math.min(end, floor);
-      if (stop <= start) continue;
-      text = `${text.slice(0, start)}[REDACTED]${text.slice(stop)}`;
-      floor = start;
-    }
-    parts.push(`${segment.origin}: ${text}`);
+  let joined = '';
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index]!;
+    const text = mask && verdict.findings.length > 0 ? masked(segment, verdict) : segment.text;
+    joined = index === 0 ? `${segment.origin}: ${text}` : `${joined}\n${segment.origin}: ${text}`;
   }
-  const joined = parts.join('\n');
   return joined.length > maxStoredChars ? `${joined.slice(0, maxStoredChars)}…[truncated]` : joined;
+}
+
+/** A segment's text with every span found in it replaced by `[REDACTED]`. */
+function masked(segment: StoredSegment, verdict: Verdict): string {
+  const spans = verdict.findings.filter((finding) => finding.segmentId === segment.id).map((finding) => finding.span).sort((a, b) => b[0] - a[0]);
+  let text = segment.text;
+  let floor = Number.POSITIVE_INFINITY;
+  for (const [start, end] of spans) {
+    const stop = Math.min(end, floor);
+    if (stop <= start) continue;
+    text = `${text.slice(0, start)}[REDACTED]${text.slice(stop)}`;
+    floor = start;
+  }
+  return text;
 }

@@ -4,8 +4,12 @@ import type { WireFormat } from '../wire/types.ts';
 export function usageOf(format: WireFormat, body: Record<string, unknown>): { inputTokens: number | null; outputTokens: number | null } {
   const usage = body.usage as Record<string, unknown> | undefined;
   if (!usage || typeof usage !== 'object') return { inputTokens: null, outputTokens: null };
-  const pick = (key: string): number | null => (typeof usage[key] === 'number' ? (usage[key] as number) : null);
   return format === 'anthropic'
-    ? { inputTokens: pick('input_tokens'), outputTokens: pick('output_tokens') }
-    : { inputTokens: pick('prompt_tokens'), outputTokens: pick('completion_tokens') };
+    ? { inputTokens: numberAt(usage, 'input_tokens'), outputTokens: numberAt(usage, 'output_tokens') }
+    : { inputTokens: numberAt(usage, 'prompt_tokens'), outputTokens: numberAt(usage, 'completion_tokens') };
+}
+
+function numberAt(usage: Record<string, unknown>, key: string): number | null {
+  const value = usage[key];
+  return typeof value === 'number' ? value : null;
 }

@@ -20,13 +20,17 @@ const behaviours = {
   },
   slow: (): Promise<ScanResult> => new Promise((resolve) => setTimeout(() => resolve({ outcome: 'pass', score: 0, findings: [] }), 200)),
   outOfRange: (): ScanResult => ({ outcome: 'fail', score: 7, findings: [{ ruleId: 't/bad', message: 'm', severity: 'high', score: 7, segmentId: 's0', span: [5, 500] }, { ruleId: 't/good', message: 'm', severity: 'high', score: 7, segmentId: 's0', span: [0, 1] }] }),
+  editsOnly: (): ScanResult => ({ outcome: 'pass', score: 0, findings: [], edits: [{ segmentId: 's0', start: 0, end: 500, replacement: '' }, { segmentId: 's0', start: 0, end: 1, replacement: '' }] }),
+  badTail: (): ScanResult => ({ outcome: 'pass', score: 0, findings: [], tail: -3 }),
+  asyncOk: (): Promise<ScanResult> => Promise.resolve({ outcome: 'pass', score: 0, findings: [], tail: 2 }),
+  rejects: (): Promise<ScanResult> => Promise.reject(new Error('async scanner bug')),
   origins: (input: { segments: readonly ScanSegment[] }): ScanResult => ({ outcome: 'pass', score: 0, findings: input.segments.map((segment) => ({ ruleId: `seen/${segment.origin}`, message: '', severity: 'low', score: 1, segmentId: segment.id, span: [0, 0] })) }),
 };
 const fake = defineScanner({
   id: 'test/fake',
   description: 'test double',
   phases: ['request', 'response'],
-  configSchema: z.object({ behaviour: z.enum(['ok', 'throws', 'slow', 'outOfRange', 'origins']).default('ok') }).strict(),
+  configSchema: z.object({ behaviour: z.enum(['ok', 'throws', 'slow', 'outOfRange', 'editsOnly', 'badTail', 'asyncOk', 'rejects', 'origins']).default('ok') }).strict(),
   create: (config) => ({ scan: (input) => behaviours[config.behaviour](input) }),
 });
 const registry = new Map([[fake.id, fake]]);
@@ -64,6 +68,30 @@ describe('scanner runner', () => {
     const { slots } = build([{ id: 'x', scanner: 'test/fake', config: { behaviour: 'outOfRange' } }]);
     const [run] = await new ScannerRunner(slots, logger).run('request', segments, { requestId: 'r', state: new Map() });
     assert.deepEqual(run?.result?.findings.map((finding) => [finding.ruleId, finding.score]), [['t/good', 1]]);
+  });
+
+  it('sanitises results with no findings too: out-of-range edits and an insane tail are dropped', async () => {
+    const { slots } = build([{ id: 'edits', scanner: 'test/fake', config: { behaviour: 'editsOnly' } }, { id: 'tail', scanner: 'test/fake', config: { behaviour: 'badTail' } }, { id: 'async', scanner: 'test/fake', config: { behaviour: 'asyncOk' } }]);
+    const [edits, tail, clean] = await new ScannerRunner(slots, logger).run('request', segments, { requestId: 'r', state: new Map() });
+    assert.deepEqual(edits?.result?.edits?.map((edit) => [edit.start, edit.end]), [[0, 1]]);
+    assert.equal(tail?.status, 'ok');
+    assert.equal(Object.hasOwn(tail?.result ?? {}, 'tail'), false);
+    assert.equal(clean?.result?.tail, 2);
+  });
+
+  it('runs synchronous and asynchronous scanners together, in slot order, with rejections as errors', async () => {
+    const { slots } = build([
+      { id: 'async', scanner: 'test/fake', config: { behaviour: 'asyncOk' } },
+      { id: 'sync', scanner: 'test/fake' },
+      { id: 'rejects', scanner: 'test/fake', config: { behaviour: 'rejects' } },
+      { id: 'no-documents', scanner: 'test/fake', origins: ['document'], config: { behaviour: 'origins' } },
+    ]);
+    const runs = await new ScannerRunner(slots, logger).run('request', segments, { requestId: 'r', state: new Map() });
+    assert.deepEqual(runs.map((run) => [run.slot.settings.id, run.status]), [['async', 'ok'], ['sync', 'ok'], ['rejects', 'error'], ['no-documents', 'ok']]);
+    assert.equal(runs[2]?.error, 'async scanner bug');
+    assert.deepEqual(runs[1]?.segmentIds, ['s0', 's1']);
+    assert.deepEqual(runs[3]?.result, { outcome: 'pass', score: null, findings: [] });
+    assert.deepEqual(runs[3]?.segmentIds, []);
   });
 
   it('filters segments by origin and phase', async () => {

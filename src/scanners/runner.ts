@@ -88,6 +88,7 @@ export class ScannerRunner {
   /**
    * Runs the phase. All instances share one context: its signal fires when the request is abandoned,
    * and once the phase is over for scanners that missed their deadline (so abandoned work stops).
+   * Synchronous scanners are run and sanitised in place; only asynchronous ones cost a promise each.
    */
   async run(phase: Phase, segments: readonly ScanSegment[], base: { requestId: string; state: Map<string, unknown>; signal?: CancelSignal }): Promise<InstanceRun[]> {
     const slots = this.#byPhase.get(phase) ?? [];
@@ -96,37 +97,67 @@ export class ScannerRunner {
     const cancellation = new Cancellation().follow(base.signal);
     const context: ScanContext = { requestId: base.requestId, signal: cancellation, state: base.state };
     try {
-      const runs = await Promise.all(slots.map((slot) => this.#runOne(slot, phase, segments, context)));
-      if (runs.some((run) => run.status === 'timeout')) cancellation.abort(new Error('scanner deadline exceeded'));
+      // Ids of all segments, shared by the instances that scan every origin (no one writes to them).
+      const allIds = segments.length === 0 ? noSegmentIds : segments.map((segment) => segment.id);
+      const started: (InstanceRun | Promise<InstanceRun>)[] = [];
+      let pending = false;
+      for (const slot of slots) {
+        const run = this.#runOne(slot, phase, segments, allIds, context);
+        if (run instanceof Promise) pending = true;
+        started.push(run);
+      }
+      const runs = pending ? await Promise.all(started) : (started as InstanceRun[]);
+      for (const run of runs) {
+        if (run.status === 'timeout') {
+          cancellation.abort(new Error('scanner deadline exceeded'));
+          break;
+        }
+      }
       return runs;
     } finally {
       cancellation.unfollow();
     }
   }
 
-  async #runOne(slot: ScannerSlot, phase: Phase, all: readonly ScanSegment[], context: ScanContext): Promise<InstanceRun> {
+  /** One instance's run: synchronous when its scanner answers synchronously (or has nothing to scan). */
+  #runOne(slot: ScannerSlot, phase: Phase, all: readonly ScanSegment[], allIds: string[], context: ScanContext): InstanceRun | Promise<InstanceRun> {
     const origins = slot.settings.origins;
     const segments = origins ? all.filter((segment) => origins.includes(segment.origin)) : all;
-    const segmentIds = segments.map((segment) => segment.id);
-    if (segments.length === 0) return { slot, status: 'ok', result: { outcome: 'pass', score: null, findings: [] }, segmentIds, latencyMs: 0 };
+    if (segments.length === 0) return { slot, status: 'ok', result: nothingToScan, segmentIds: noSegmentIds, latencyMs: 0 };
+    const segmentIds = segments === all ? allIds : segments.map((segment) => segment.id);
     const started = performance.now();
-    const timeoutMs = slot.settings.timeoutMs;
+    let pending: ScanResult | Promise<ScanResult>;
     try {
-      const pending = slot.scanner.scan({ phase, segments }, context);
-      let result: ScanResult;
-      if (pending instanceof Promise) {
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), timeoutMs);
-        });
-        const settled = await Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
-        if (settled === 'timeout') return this.#failed(slot, 'timeout', segmentIds, started, `no result within ${timeoutMs} ms`);
-        result = settled;
-      } else {
-        result = pending;
-      }
-      const latencyMs = performance.now() - started;
-      if (latencyMs > timeoutMs) return this.#failed(slot, 'timeout', segmentIds, started, `took ${latencyMs.toFixed(1)} ms, deadline ${timeoutMs} ms`);
+      pending = slot.scanner.scan({ phase, segments }, context);
+    } catch (error) {
+      return this.#failed(slot, 'error', segmentIds, started, error instanceof Error ? error.message : String(error));
+    }
+    if (pending instanceof Promise) return this.#awaitResult(slot, pending, segments, segmentIds, started);
+    return this.#settled(slot, pending, segments, segmentIds, started);
+  }
+
+  async #awaitResult(slot: ScannerSlot, pending: Promise<ScanResult>, segments: readonly ScanSegment[], segmentIds: string[], started: number): Promise<InstanceRun> {
+    const timeoutMs = slot.settings.timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    let settled: ScanResult | 'timeout';
+    try {
+      settled = await Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
+    } catch (error) {
+      return this.#failed(slot, 'error', segmentIds, started, error instanceof Error ? error.message : String(error));
+    }
+    if (settled === 'timeout') return this.#failed(slot, 'timeout', segmentIds, started, `no result within ${timeoutMs} ms`);
+    return this.#settled(slot, settled, segments, segmentIds, started);
+  }
+
+  /** A result that arrived: late ones count as timeouts; others are sanitised (a scanner bug there is its error). */
+  #settled(slot: ScannerSlot, result: ScanResult, segments: readonly ScanSegment[], segmentIds: string[], started: number): InstanceRun {
+    const timeoutMs = slot.settings.timeoutMs;
+    const latencyMs = performance.now() - started;
+    if (latencyMs > timeoutMs) return this.#failed(slot, 'timeout', segmentIds, started, `took ${latencyMs.toFixed(1)} ms, deadline ${timeoutMs} ms`);
+    try {
       return { slot, status: 'ok', result: sanitise(result, segments), segmentIds, latencyMs };
     } catch (error) {
       return this.#failed(slot, 'error', segmentIds, started, error instanceof Error ? error.message : String(error));
@@ -139,8 +170,21 @@ export class ScannerRunner {
   }
 }
 
-/** Guards the contract: a scanner bug must not push spans or scores out of range downstream. */
+/** The result of an instance none of whose origins is in the phase: shared, so frozen. */
+const nothingToScan: ScanResult = Object.freeze({ outcome: 'pass', score: null, findings: Object.freeze([]) as unknown as Finding[] });
+const noSegmentIds = Object.freeze([]) as unknown as string[];
+
+/** A tail that is not a sane count means "unknown": the whole hold-back window applies. */
+function saneTail(tail: number | undefined): boolean {
+  return tail === undefined || (Number.isInteger(tail) && tail >= 0);
+}
+
+/**
+ * Guards the contract: a scanner bug must not push spans or scores out of range downstream. A result with
+ * nothing found, nothing to edit and a sane tail (nearly every one) is returned as it is, without a copy.
+ */
 function sanitise(result: ScanResult, segments: readonly ScanSegment[]): ScanResult {
+  if (result.findings.length === 0 && (result.edits === undefined || result.edits.length === 0) && saneTail(result.tail)) return result;
   const lengths = new Map(segments.map((segment) => [segment.id, segment.text.length]));
   const inRange = (segmentId: string, start: number, end: number): boolean => {
     const length = lengths.get(segmentId);
@@ -150,7 +194,6 @@ function sanitise(result: ScanResult, segments: readonly ScanSegment[]): ScanRes
   for (const finding of findings) finding.score = Math.min(1, Math.max(0, Number.isFinite(finding.score) ? finding.score : 1));
   const edits = result.edits?.filter((edit) => inRange(edit.segmentId, edit.start, edit.end));
   const sanitised: ScanResult = edits ? { ...result, findings, edits } : { ...result, findings };
-  // A tail that is not a sane count means "unknown": the whole hold-back window applies.
-  if (result.tail !== undefined && !(Number.isInteger(result.tail) && result.tail >= 0)) delete sanitised.tail;
+  if (!saneTail(result.tail)) delete sanitised.tail;
   return sanitised;
 }

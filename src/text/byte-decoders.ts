@@ -270,27 +270,13 @@ export function scanUrl(s: string, limit: number): DecodedRun[] {
   let tokenStart = 0;
   let tokenEnd = -1;
   let count = 0;
-
-  const finish = (): void => {
-    if (count < 3) return;
-    let start = tokenStart;
-    let end = tokenEnd;
-    while (start < end && LEADING_TRIM.has(s.charCodeAt(start))) start++;
-    while (end > start && TRAILING_TRIM.has(s.charCodeAt(end - 1))) end--;
-    const { bytes, consumed } = percentDecode(s.slice(start, end));
-    const text = bytesToText(bytes);
-    if (text !== undefined && isPlausibleText(text)) {
-      out.push({ encoding: 'url', start, end: start + consumed, text });
-    }
-  };
-
   for (let at = s.indexOf('%'); at >= 0 && out.length < limit; at = s.indexOf('%', at + 1)) {
     if (hexValue(s.charCodeAt(at + 1)) < 0 || hexValue(s.charCodeAt(at + 2)) < 0) continue;
     if (at < tokenEnd) {
       count++;
       continue;
     }
-    finish();
+    if (count >= 3) decodeUrlToken(s, tokenStart, tokenEnd, out);
     let start = at;
     while (start > 0 && !isTokenBreak(s.charCodeAt(start - 1))) start--;
     let end = at + 3;
@@ -299,6 +285,19 @@ export function scanUrl(s: string, limit: number): DecodedRun[] {
     tokenEnd = end;
     count = 1;
   }
-  if (out.length < limit) finish();
+  if (out.length < limit && count >= 3) decodeUrlToken(s, tokenStart, tokenEnd, out);
   return out;
+}
+
+/** Decodes the token s[tokenStart, tokenEnd) (its edge punctuation trimmed) and adds it to `out` when it is text. */
+function decodeUrlToken(s: string, tokenStart: number, tokenEnd: number, out: DecodedRun[]): void {
+  let start = tokenStart;
+  let end = tokenEnd;
+  while (start < end && LEADING_TRIM.has(s.charCodeAt(start))) start++;
+  while (end > start && TRAILING_TRIM.has(s.charCodeAt(end - 1))) end--;
+  const { bytes, consumed } = percentDecode(s.slice(start, end));
+  const text = bytesToText(bytes);
+  if (text !== undefined && isPlausibleText(text)) {
+    out.push({ encoding: 'url', start, end: start + consumed, text });
+  }
 }

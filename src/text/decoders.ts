@@ -13,14 +13,21 @@ export const MAX_DECODED_RUNS = 64;
 /** Most candidates one scanner returns per level; bounds the work spent on decodable noise. */
 const MAX_CANDIDATES = MAX_DECODED_RUNS * 4;
 
+function byPosition(a: DecodedRun, b: DecodedRun): number {
+  return a.start - b.start || a.end - b.end;
+}
+
+function appendTo(all: DecodedRun[], more: readonly DecodedRun[]): void {
+  for (const run of more) all.push(run);
+}
+
+/** Every scanner's candidates in text order (a stable sort: ties keep scanner order). */
 function candidates(s: string): DecodedRun[] {
-  const all = [
-    ...scanBase64(s, MAX_CANDIDATES),
-    ...scanHex(s, MAX_CANDIDATES),
-    ...scanUrl(s, MAX_CANDIDATES),
-    ...scanRot13(s, MAX_CANDIDATES),
-  ];
-  return all.sort((a, b) => a.start - b.start || a.end - b.end);
+  const all = scanBase64(s, MAX_CANDIDATES);
+  appendTo(all, scanHex(s, MAX_CANDIDATES));
+  appendTo(all, scanUrl(s, MAX_CANDIDATES));
+  appendTo(all, scanRot13(s, MAX_CANDIDATES));
+  return all.length > 1 ? all.sort(byPosition) : all;
 }
 
 function scanLevel(s: string, outer: DecodedRun | undefined, out: DecodedRun[]): void {

@@ -92,41 +92,68 @@ const MIN_DISTINCT = 2;
 const MIN_DISTINCT_LETTERS = 8;
 const MIN_LONGEST = 4;
 
+/**
+ * The open stretch: from the first to the last rot13 word seen since the last plain English word. A class
+ * rather than a closure over locals, and its set is made at the first rot13 word: most texts have none,
+ * and this runs for every segment of every request.
+ */
+class Stretch {
+  distinct: Set<number> | null = null;
+  distinctLetters = 0;
+  plusCount = 0;
+  /** Words from the first rot13 word up to the last one. */
+  words = 0;
+  /** Words seen after the last rot13 word. */
+  pendingWords = 0;
+  longest = 0;
+  runStart = -1;
+  runEnd = -1;
+
+  /** Adds a rot13 word s[start, end) with its hash. */
+  addRot13Word(start: number, end: number, hash: number): void {
+    if (this.runStart < 0) this.runStart = start;
+    this.runEnd = end;
+    this.plusCount++;
+    this.words += this.pendingWords + 1;
+    this.pendingWords = 0;
+    const length = end - start;
+    if (length > this.longest) this.longest = length;
+    const distinct = (this.distinct ??= new Set<number>());
+    if (!distinct.has(hash)) {
+      distinct.add(hash);
+      this.distinctLetters += length;
+    }
+  }
+
+  /** Reports the stretch to `out` when it is convincing, then empties it. */
+  close(s: string, out: DecodedRun[]): void {
+    const distinctCount = this.distinct?.size ?? 0;
+    const convincing =
+      distinctCount >= MIN_DISTINCT &&
+      this.distinctLetters >= MIN_DISTINCT_LETTERS &&
+      this.longest >= MIN_LONGEST &&
+      this.plusCount * 3 >= this.words;
+    if (this.runStart >= 0 && convincing) {
+      const end = Math.min(this.runEnd, this.runStart + MAX_DECODED_BYTES);
+      out.push({ encoding: 'rot13', start: this.runStart, end, text: rot13(s.slice(this.runStart, end)) });
+    }
+    // Set.clear() allocates a fresh table in V8; plain English closes an empty stretch at every word.
+    if (distinctCount > 0) this.distinct!.clear();
+    this.distinctLetters = 0;
+    this.plusCount = 0;
+    this.words = 0;
+    this.pendingWords = 0;
+    this.longest = 0;
+    this.runStart = -1;
+    this.runEnd = -1;
+  }
+}
+
 /** Finds stretches of rot13-encoded English and decodes them; linear in the length of `s`. */
 export function scanRot13(s: string, limit: number): DecodedRun[] {
   const out: DecodedRun[] = [];
-  // Open stretch: from the first to the last rot13 word seen since the last plain English word.
-  const distinct = new Set<number>();
-  let distinctLetters = 0;
-  let plusCount = 0;
-  let words = 0; // words from the first rot13 word up to the last one
-  let pendingWords = 0; // words seen after the last rot13 word
-  let longest = 0;
-  let runStart = -1;
-  let runEnd = -1;
+  const stretch = new Stretch();
   let lastWordEnd = -1;
-
-  const close = (): void => {
-    const convincing =
-      distinct.size >= MIN_DISTINCT &&
-      distinctLetters >= MIN_DISTINCT_LETTERS &&
-      longest >= MIN_LONGEST &&
-      plusCount * 3 >= words;
-    if (runStart >= 0 && convincing) {
-      const end = Math.min(runEnd, runStart + MAX_DECODED_BYTES);
-      out.push({ encoding: 'rot13', start: runStart, end, text: rot13(s.slice(runStart, end)) });
-    }
-    // Set.clear() allocates a fresh table in V8; plain English closes an empty stretch at every word.
-    if (distinct.size > 0) distinct.clear();
-    distinctLetters = 0;
-    plusCount = 0;
-    words = 0;
-    pendingWords = 0;
-    longest = 0;
-    runStart = -1;
-    runEnd = -1;
-  };
-
   let i = 0;
   while (i < s.length && out.length < limit) {
     if (!isAsciiLetter(s.charCodeAt(i))) {
@@ -135,29 +162,16 @@ export function scanRot13(s: string, limit: number): DecodedRun[] {
     }
     const start = i;
     while (i < s.length && isAsciiLetter(s.charCodeAt(i))) i++;
-    if (lastWordEnd >= 0 && start - lastWordEnd > MAX_GAP) close();
+    if (lastWordEnd >= 0 && start - lastWordEnd > MAX_GAP) stretch.close(s, out);
     lastWordEnd = i;
     const length = i - start;
     // Single letters and very long words are neutral.
     const hash = length >= 2 && length <= MAX_WORD ? wordHash(s, start, i) : -1;
     const score = hash >= 0 ? scoreOf(hash) : 0;
-    if (score < 0) {
-      close();
-    } else if (score > 0) {
-      if (runStart < 0) runStart = start;
-      runEnd = i;
-      plusCount++;
-      words += pendingWords + 1;
-      pendingWords = 0;
-      if (length > longest) longest = length;
-      if (!distinct.has(hash)) {
-        distinct.add(hash);
-        distinctLetters += length;
-      }
-    } else if (runStart >= 0) {
-      pendingWords++;
-    }
+    if (score < 0) stretch.close(s, out);
+    else if (score > 0) stretch.addRot13Word(start, i, hash);
+    else if (stretch.runStart >= 0) stretch.pendingWords++;
   }
-  if (out.length < limit) close();
+  if (out.length < limit) stretch.close(s, out);
   return out;
 }
