@@ -51,11 +51,15 @@ const LINK_WORDS = new Set(['is', 'was', 'are', 'were', 'of', 'about', 'around',
 
 /** True when the number at token `i` follows a measure word on its line (link words between them allowed). */
 function afterMeasureWord(i: number): boolean {
-  if (tokens.kind[i] !== K_DIGIT) return false;
+  return tokens.kind[i] === K_DIGIT && afterWordOnLine(i, MEASURE_WORDS);
+}
+
+/** True when one of `words` comes before token `i` on its line, with at most two link words ("is", "of", ":") between. */
+function afterWordOnLine(i: number, words: ReadonlySet<number>): boolean {
   for (let k = i - 1, links = 0; k >= 0 && links <= 2; k--, links++) {
     if (tokens.flags[k + 1]! & F_LINESTART) return false;
     const h = tokens.hash[k]!;
-    if (MEASURE_WORDS.has(h)) return tokens.kind[k] === K_WORD;
+    if (words.has(h)) return tokens.kind[k] === K_WORD;
     if (!LINK_WORDS.has(h)) return false;
   }
   return false;
@@ -140,13 +144,7 @@ function statedAge(i: number): boolean {
     if (k < n && tokens.hash[k] === HYPHEN) k++;
     if (k < n && tokens.hash[k] === OLD) return true;
   }
-  for (let b = i - 1, links = 0; b >= 0 && links <= 2; b--, links++) {
-    if (tokens.flags[b + 1]! & F_LINESTART) return false;
-    const h = tokens.hash[b]!;
-    if (AGE_WORDS.has(h)) return tokens.kind[b] === K_WORD;
-    if (!LINK_WORDS.has(h)) return false;
-  }
-  return false;
+  return afterWordOnLine(i, AGE_WORDS);
 }
 
 /**
