@@ -29,6 +29,8 @@ import { parseScriptArgs } from './script-args.ts';
 const dataRoot = join(resolve(import.meta.dirname, '..'), '..', 'shared', 'data');
 const FILE = 'harmful/train.jsonl';
 const EXTRA_NEGATIVES = 'prompt-injection/train.jsonl';
+/** Our own hand-written rows (sensitive-sounding help, safety and fiction requests beside contrastive harmful ones). */
+const HANDWRITTEN = join(resolve(import.meta.dirname), 'harmful-negatives.txt');
 const SEED = 20261126;
 const BITS = 19;
 /**
@@ -68,6 +70,17 @@ function readRows(path: string, extra: boolean): Row[] {
   });
 }
 
+/** `label<TAB>text` lines of scripts/harmful-negatives.txt; # starts a comment. */
+function readHandwritten(path: string): Row[] {
+  return readFileSync(path, 'utf8').split('\n').flatMap((line, index) => {
+    if (line.trim() === '' || line.startsWith('#')) return [];
+    const match = /^([01])\t(.+)$/.exec(line);
+    if (!match) throw new Error(`${path}:${index + 1}: expected "0<TAB>text" or "1<TAB>text"`);
+    const label = match[1] === '1' ? 1 : 0;
+    return [{ text: match[2]!.trim(), label, category: label === 1 ? 'harmful_request' : 'handwritten', source: 'bulwark:handwritten', extra: false }];
+  });
+}
+
 /** Operating-point rules over rows; `rowOf(i)` maps a head's example position to its row. */
 function specFor(rows: readonly Row[], rowOf: (position: number) => number): HeadSpec {
   return {
@@ -90,10 +103,16 @@ function main(): void {
   const flags = parseScriptArgs(process.argv.slice(2), 'npm run train:harmful --', 'Trains models/harmful.json from ../shared/data (deterministic).', {
     '--harmful-only': { help: 'train on harmful/train.jsonl alone (no general-chat negatives)' },
     '--out': { value: true, help: 'write the model here instead of models/harmful.json (experiments)' },
+    '--no-handwritten': { help: 'leave out scripts/harmful-negatives.txt (ablation)' },
   });
   const harmfulOnly = flags.has('--harmful-only');
   const files = harmfulOnly ? [FILE] : [FILE, EXTRA_NEGATIVES];
   const rows = readRows(join(dataRoot, FILE), false);
+  if (!flags.has('--no-handwritten')) {
+    const own = readHandwritten(HANDWRITTEN);
+    rows.push(...own);
+    log(`${HARMFUL_TASK}: + ${own.length} hand-written rows from scripts/harmful-negatives.txt`);
+  }
   const seen = new Set(rows.map((row) => row.text));
   if (!harmfulOnly) {
     const extra = readRows(join(dataRoot, EXTRA_NEGATIVES), true).filter((row) => row.label === 0 && row.category === 'benign' && !row.source.startsWith('gsm8k') && !seen.has(row.text));
@@ -138,7 +157,7 @@ function main(): void {
     topicFeatures: TOPIC_FEATURES,
     featuresVersion: CUES_VERSION,
     trainedAt: 'deterministic',
-    dataSha256: files.reduce((hash, file) => hash.update(readFileSync(join(dataRoot, file))), createHash('sha256')).digest('hex'),
+    dataSha256: [...files.map((file) => join(dataRoot, file)), ...(flags.has('--no-handwritten') ? [] : [HANDWRITTEN])].reduce((hash, path) => hash.update(readFileSync(path)), createHash('sha256')).digest('hex'),
     hyper: { heads: hypers, files, seed: SEED, skipGrams: SKIP_GRAMS, maxFpr: MAX_FPR, maxHardFpr: MAX_HARD_FPR, split: 'grid on a seeded 80/20 split; Platt + threshold on 5-fold out-of-fold scores; weights fitted on all of train', quantization: 'int8, square-root companding' },
     metrics: { outOfFold: combination.metrics.outOfFold },
     heads,
