@@ -17,15 +17,13 @@ import { Config } from '../src/config/schema.ts';
 import { startGateway } from '../src/main.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { startUpstreamFixture } from '../test/fixtures/upstream.ts';
+import { BenchArgs } from './args.ts';
 
-const args = new Map(process.argv.slice(2).map((arg): [string, string] => {
-  const [name, ...value] = arg.replace(/^--/, '').split('=');
-  return [name!, value.join('=')];
-}));
-const requests = Number(args.get('requests') ?? 3000);
-const warmup = Number(args.get('warmup') ?? 3000);
-const top = Number(args.get('top') ?? 25);
-const samplingInterval = Number(args.get('interval') ?? 256);
+const args = new BenchArgs();
+const requests = args.number('requests', 3000);
+const warmup = args.number('warmup', 3000);
+const top = args.number('top', 25);
+const samplingInterval = args.number('interval', 256);
 const leaves = args.has('leaves');
 
 interface ProfileNode {

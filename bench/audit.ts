@@ -18,10 +18,11 @@ import { createPostgresEventStore } from '../src/store/postgres-event-store.ts';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.ts';
 import type { AuditedEventStore, GatewayEvent } from '../src/store/types.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { BenchArgs } from './args.ts';
 
-const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string | undefined]));
-const count = Number(args.get('count') ?? 50_000);
-const runs = Number(args.get('runs') ?? 3);
+const args = new BenchArgs();
+const count = args.number('count', 50_000);
+const runs = args.number('runs', 3);
 const logger = createLogger({ level: 'warn' });
 const root = mkdtempSync(join(tmpdir(), 'bulwark-bench-audit-'));
 const audit = { signingKey: loadAuditSigningKey(join(root, 'keys'), {}), checkpointEveryRecords: 1_000 };
@@ -116,7 +117,7 @@ async function bench(name: string, open: (run: number) => Promise<AuditedEventSt
 console.log(`audit chain bench: ${count.toLocaleString('en-US')} events per run, ${runs} runs, node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 try {
   if (!args.has('pg-only')) {
-    await bench('sqlite', async (run) => createSqliteEventStore({ path: join(root, `run-${run}`, 'events.db'), logger, audit, ...(args.has('max-batch') ? { maxBatch: Number(args.get('max-batch')) } : {}) }));
+    await bench('sqlite', async (run) => createSqliteEventStore({ path: join(root, `run-${run}`, 'events.db'), logger, audit, ...(args.has('max-batch') ? { maxBatch: args.number('max-batch', 0) } : {}) }));
   }
   if (!args.has('sqlite-only')) {
     const service = await servicesAvailable('postgres');

@@ -3,10 +3,11 @@
 // gateway's added latency any Node.js proxy hop on this machine pays. Not part of the product.
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
+import { BenchArgs } from './args.ts';
 
-const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
-const port = Number(args.get('port'));
-const upstream = args.get('upstream');
+const args = new BenchArgs();
+const port = args.number('port', Number.NaN);
+const upstream = args.string('upstream');
 if (!Number.isInteger(port) || !upstream) {
   console.error('usage: bare-proxy.ts --port=N --upstream=http://host:port');
   process.exit(2);

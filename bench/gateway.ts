@@ -6,14 +6,12 @@ import { join } from 'node:path';
 import { quantile, runFixedRate, type LoadResult } from './load.ts';
 import { ScavengeTrace } from './gc-trace.ts';
 import { startProcess as start } from './spawn.ts';
+import { BenchArgs } from './args.ts';
 
-const args = new Map(process.argv.slice(2).map((arg): [string, string] => {
-  const [name, ...value] = arg.replace(/^--/, '').split('=');
-  return [name!, value.join('=')];
-}));
-const rate = Number(args.get('rate') ?? 1000);
-const seconds = Number(args.get('seconds') ?? 5);
-const rounds = Number(args.get('rounds') ?? 3);
+const args = new BenchArgs();
+const rate = args.number('rate', 1000);
+const seconds = args.number('seconds', 5);
+const rounds = args.number('rounds', 3);
 
 const prompt = 'Summarise the following customer note for the support team. '.repeat(17).slice(0, 1024);
 const body = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: prompt }] });
@@ -22,9 +20,9 @@ const upstreamPort = 19_000 + Math.floor(Math.random() * 500);
 const gatewayPort = upstreamPort + 1000;
 const barePort = upstreamPort + 2000;
 const upstream = await start(['--import', 'tsx', 'test/fixtures/upstream-cli.ts', '--port', String(upstreamPort)], {}, `http://127.0.0.1:${upstreamPort}/v1/models`);
-const configFile = args.get('config');
+const configFile = args.string('config');
 // --gateway-node-flags="--max-semi-space-size=64 ..." runs the gateway process with extra V8/Node flags (tuning experiments).
-const gatewayNodeFlags = (args.get('gateway-node-flags') ?? '').split(' ').filter((flag) => flag.length > 0);
+const gatewayNodeFlags = (args.string('gateway-node-flags') ?? '').split(' ').filter((flag) => flag.length > 0);
 // The gateway's young-generation GCs during the measured rounds: their pauses are what its p99 is made of.
 const gc = new ScavengeTrace();
 const gateway = await start(['--trace-gc-nvp', ...gatewayNodeFlags, 'bin/bulwark.js', 'serve', '--port', String(gatewayPort), ...(configFile ? ['--config', configFile] : [])], { OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, OPENAI_API_KEY: 'sk-bench', BULWARK_DATA_DIR: dataDir, BULWARK_CONFIG: '' }, `http://127.0.0.1:${gatewayPort}/healthz`, (data) => gc.feed(data));

@@ -14,15 +14,16 @@ import { createHook } from 'node:async_hooks';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { createLogger } from '../src/telemetry/logger.ts';
 import type { EventStore, GatewayEvent } from '../src/store/types.ts';
+import { BenchArgs } from './args.ts';
 
 type StoreModule = typeof import('../src/store/sqlite-event-store.ts');
 
-const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string | undefined]));
-const rate = Number(args.get('rate') ?? 1000);
-const count = Number(args.get('count') ?? 20_000);
+const args = new BenchArgs();
+const rate = args.number('rate', 1000);
+const count = args.number('count', 20_000);
 const withContent = args.has('content');
-const burstSize = Number(args.get('burst') ?? 5_000);
-const implPath = resolve(args.get('impl') ?? join(import.meta.dirname, '..', 'src', 'store', 'sqlite-event-store.ts'));
+const burstSize = args.number('burst', 5_000);
+const implPath = resolve(args.string('impl') ?? join(import.meta.dirname, '..', 'src', 'store', 'sqlite-event-store.ts'));
 const { createSqliteEventStore } = (await import(pathToFileURL(implPath).href)) as StoreModule;
 
 let serial = 0;

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { quantile } from './load.ts';
 import { startProcess } from './spawn.ts';
+import { BenchArgs } from './args.ts';
 
-const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
-const pace = Number(args.get('pace') ?? 10);
-const perRound = Number(args.get('requests') ?? 30);
-const rounds = Number(args.get('rounds') ?? 3);
+const args = new BenchArgs();
+const pace = args.number('pace', 10);
+const perRound = args.number('requests', 30);
+const rounds = args.number('rounds', 3);
 const answer = 'Thanks for your question. Here is a detailed answer that goes on for a while, the way a model does when it explains something step by step. '.repeat(4);
 const body = JSON.stringify({ model: 'gpt-bench', stream: true, messages: [{ role: 'user', content: `say: ${answer}` }] });
 
