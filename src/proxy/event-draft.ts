@@ -3,9 +3,8 @@ import type { Phase, ScanSegment } from '../scanners/types.ts';
 import type { Verdict } from '../policy/decide.ts';
 import type { FindingRecord, GatewayEvent, ScannerRecord } from '../store/types.ts';
 import type { ContentMode } from '../config/schema.ts';
+import { CONTENT_MASK, MAX_STORED_CHARS, segmentPrefix, TRUNCATION_MARK } from '../store/stored-content.ts';
 import { randomHexId } from './random-id.ts';
-
-const maxStoredChars = 32_768;
 
 type StoredSegment = Pick<ScanSegment, 'id' | 'origin' | 'text'>;
 
@@ -144,12 +143,12 @@ function renderContent(segments: readonly StoredSegment[], verdict: Verdict, mas
   for (let index = 0; index < segments.length; index++) {
     const segment = segments[index]!;
     const text = mask && verdict.findings.length > 0 ? masked(segment, verdict) : segment.text;
-    joined = index === 0 ? `${segment.origin}: ${text}` : `${joined}\n${segment.origin}: ${text}`;
+    joined = index === 0 ? `${segmentPrefix(segment.origin)}${text}` : `${joined}\n${segmentPrefix(segment.origin)}${text}`;
   }
-  return joined.length > maxStoredChars ? `${joined.slice(0, maxStoredChars)}…[truncated]` : joined;
+  return joined.length > MAX_STORED_CHARS ? `${joined.slice(0, MAX_STORED_CHARS)}${TRUNCATION_MARK}` : joined;
 }
 
-/** A segment's text with every span found in it replaced by `[REDACTED]`. */
+/** A segment's text with every span found in it replaced by CONTENT_MASK. */
 function masked(segment: StoredSegment, verdict: Verdict): string {
   const spans = verdict.findings.filter((finding) => finding.segmentId === segment.id).map((finding) => finding.span).sort((a, b) => b[0] - a[0]);
   let text = segment.text;
@@ -157,7 +156,7 @@ function masked(segment: StoredSegment, verdict: Verdict): string {
   for (const [start, end] of spans) {
     const stop = Math.min(end, floor);
     if (stop <= start) continue;
-    text = `${text.slice(0, start)}[REDACTED]${text.slice(stop)}`;
+    text = `${text.slice(0, start)}${CONTENT_MASK}${text.slice(stop)}`;
     floor = start;
   }
   return text;

@@ -12,10 +12,8 @@
  * (no fingerprint, or made under a master key no longer held), every candidate is masked. Masking
  * too much loses context; masking too little would leak the matched value, which never happens.
  */
+import { CONTENT_MASK, segmentPrefix, TRUNCATION_MARK } from '../store/stored-content.ts';
 import type { FindingRecord } from '../store/types.ts';
-
-export const REDACTED = '[REDACTED]';
-const TRUNCATED = '…[truncated]';
 
 export type Fingerprinter = (matchedText: string) => string;
 
@@ -58,12 +56,12 @@ export function redactOpened(content: OpenedContent, findings: readonly MaskFind
 
 /** The stored text without its truncation mark (spans index the text before it was cut). */
 function splitTruncation(text: string): { body: string; suffix: string } {
-  return text.endsWith(TRUNCATED) ? { body: text.slice(0, -TRUNCATED.length), suffix: TRUNCATED } : { body: text, suffix: '' };
+  return text.endsWith(TRUNCATION_MARK) ? { body: text.slice(0, -TRUNCATION_MARK.length), suffix: TRUNCATION_MARK } : { body: text, suffix: '' };
 }
 
 /** Offsets where a segment of this origin may start its text: after `<origin>: ` at the start of a line. */
 function segmentStarts(body: string, origin: string): number[] {
-  const prefix = `${origin}: `;
+  const prefix = segmentPrefix(origin);
   const starts: number[] = [];
   for (let line = 0; line <= body.length; ) {
     if (body.startsWith(prefix, line)) starts.push(line + prefix.length);
@@ -87,7 +85,7 @@ function applyMasks(body: string, spans: [number, number][]): string {
   let out = '';
   let at = 0;
   for (const [from, to] of merged) {
-    out += body.slice(at, from) + REDACTED;
+    out += body.slice(at, from) + CONTENT_MASK;
     at = to;
   }
   return out + body.slice(at);
