@@ -8,7 +8,7 @@
  * a model trained on them flags ordinary short requests ("set an alarm for 7"). Dev files are
  * never read (the general-chat rows train the `general` heads only; the `specialist` heads learn
  * from harmful/train alone, see MEMBERS). Deterministic: a fixed seed drives every shuffle and split.
- * The L2 grid is chosen on a seeded 80/20 split; Platt scaling and the threshold on 5-fold
+ * The L2 grid is chosen on a seeded 80/20 split; Platt scaling and the threshold on 10-fold
  * out-of-fold scores: at most 3% FPR over all negatives, over harmful/train's negatives, and over
  * the general-chat negatives, and at most 4% over harmful/train's hard negatives (`benign_hard`).
  */
@@ -49,6 +49,13 @@ const MEMBERS: readonly { name: string; charGrams: boolean; specialist: boolean 
   { name: 'specialistChars', charGrams: true, specialist: true },
 ];
 const SKIP_GRAMS = 3;
+/**
+ * Cross-fitting folds for the out-of-fold scores that Platt scaling and the threshold are fitted
+ * on. Ten, not five: each fold model then learns from 90% of the rows, so its scores (and the
+ * threshold chosen on them) are closer to those of the shipped model fitted on all rows; with five
+ * the threshold came out stricter than needed (out-of-fold FPR 3% became 2.1% on held-out rows).
+ */
+const FOLDS = 10;
 const MAX_FPR = 0.03;
 const MAX_HARD_FPR = 0.04;
 
@@ -104,6 +111,7 @@ function main(): void {
     '--harmful-only': { help: 'train on harmful/train.jsonl alone (no general-chat negatives)' },
     '--out': { value: true, help: 'write the model here instead of models/harmful.json (experiments)' },
     '--no-handwritten': { help: 'leave out scripts/harmful-negatives.txt (ablation)' },
+    '--oof': { value: true, help: 'also write every training row with its out-of-fold score (JSONL: text, label, source, score) here, for error analysis on train' },
   });
   const harmfulOnly = flags.has('--harmful-only');
   const files = harmfulOnly ? [FILE] : [FILE, EXTRA_NEGATIVES];
@@ -133,7 +141,7 @@ function main(): void {
     const examples = indices.map((index) => ({ vector: vectors[index]!, label: rows[index]!.label }));
     const spec = specFor(rows, (position) => indices[position]!);
     let outOfFold: readonly number[] = [];
-    const { hyper, ...head } = trainHead(examples, spec, log, 5, (values) => (outOfFold = values));
+    const { hyper, ...head } = trainHead(examples, spec, log, FOLDS, (values) => (outOfFold = values));
     // Rows the head never trained on (a specialist's general-chat rows) are scored by its final weights.
     const weights = dequantize(new Int8Array(Buffer.from(head.weights, 'base64')), head.scale);
     const all = rows.map((_, index) => margin(weights, head.bias, vectors[index]!));
@@ -147,7 +155,14 @@ function main(): void {
   for (const [name, of] of [['general', ['words', 'chars']], ['specialist', ['specialistWords', 'specialistChars']]] as const) {
     heads[name] = { ...trainCombination(members(of), labels, spec, log, 'sum', (values) => margins.set(name, values)), weights: '' };
   }
-  const combination = trainCombination(members(['general', 'specialist']), labels, spec, log, 'min');
+  let combined: readonly number[] = [];
+  const combination = trainCombination(members(['general', 'specialist']), labels, spec, log, 'min', (values) => (combined = values));
+  const oof = flags.get('--oof');
+  if (typeof oof === 'string') {
+    const { a, b } = combination.platt;
+    writeFileSync(oof, rows.map((row, index) => JSON.stringify({ text: row.text, label: row.label, source: row.source, score: Number((1 / (1 + Math.exp(-(a * combined[index]! + b)))).toFixed(4)) })).join('\n') + '\n');
+    log(`${HARMFUL_TASK}: out-of-fold scores written to ${oof} (threshold ${combination.threshold})`);
+  }
   heads[HARMFUL_HEAD] = { ...combination, weights: '' };
   const file: HeadsFile = {
     format: HEADS_FORMAT,
@@ -158,7 +173,7 @@ function main(): void {
     featuresVersion: CUES_VERSION,
     trainedAt: 'deterministic',
     dataSha256: [...files.map((file) => join(dataRoot, file)), ...(flags.has('--no-handwritten') ? [] : [HANDWRITTEN])].reduce((hash, path) => hash.update(readFileSync(path)), createHash('sha256')).digest('hex'),
-    hyper: { heads: hypers, files, seed: SEED, skipGrams: SKIP_GRAMS, maxFpr: MAX_FPR, maxHardFpr: MAX_HARD_FPR, split: 'grid on a seeded 80/20 split; Platt + threshold on 5-fold out-of-fold scores; weights fitted on all of train', quantization: 'int8, square-root companding' },
+    hyper: { heads: hypers, files, seed: SEED, skipGrams: SKIP_GRAMS, maxFpr: MAX_FPR, maxHardFpr: MAX_HARD_FPR, split: `grid on a seeded 80/20 split; Platt + threshold on ${FOLDS}-fold out-of-fold scores; weights fitted on all of train`, quantization: 'int8, square-root companding' },
     metrics: { outOfFold: combination.metrics.outOfFold },
     heads,
   };

@@ -49,7 +49,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
   program
     .command('eval')
     .description('measure a detector on labelled JSONL (text, label, category?, source?); exit 2 on bad usage or data')
-    .requiredOption('--detector <name>', 'prompt-injection, indirect-injection, input (the default policy request phase), or pii (span metrics)')
+    .requiredOption('--detector <name>', 'prompt-injection, indirect-injection, input (the default policy request phase), harmful, toxicity, secrets, or pii (span metrics)')
     .requiredOption('--data <file>', 'JSONL file to score')
     .option('--json', 'print exactly one JSON object')
     .option('--threshold <x>', 'flag at or above this score (default: the model\'s calibrated threshold)')

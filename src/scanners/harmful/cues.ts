@@ -15,7 +15,7 @@ import { PhraseMatcher } from './phrases.ts';
 import { SHAPE_BITS, shapeFeatures } from './shape.ts';
 
 /** Bump when a phrase list or feature id changes: the model must then be retrained. */
-export const CUES_VERSION = 'harmful-cues/4';
+export const CUES_VERSION = 'harmful-cues/5';
 
 const REQUEST = [
   'how to', 'how do i', 'how can i', 'how could i', 'how would i', 'how should i', 'how do you', 'how can you', 'can you help', 'help me', 'give me',
@@ -128,9 +128,14 @@ const ID = {
   private: 2 * CATEGORY_COUNT + 21,
   privatePerson: 2 * CATEGORY_COUNT + 22,
   requestPrivate: 2 * CATEGORY_COUNT + 23,
+  /** A request with a hazard phrase or a harmful manner and no guard (no safety, purpose, technical, fiction or figurative cue). */
+  bareRequestCategory: 2 * CATEGORY_COUNT + 24,
+  bareRequestIntent: 2 * CATEGORY_COUNT + 25,
   /** Then one block per context below, crossed with each hit category (fiction guards violence, not sexual content). */
-  contextCategory: 2 * CATEGORY_COUNT + 24,
+  contextCategory: 2 * CATEGORY_COUNT + 26,
 };
+/** The dense cue ids, for tests. */
+export const CUE_IDS: Readonly<typeof ID> = ID;
 /** Contexts crossed with each category: intent, fiction, technical, safety or purpose, figurative, person. */
 const CONTEXTS = 6;
 /** The dense cue flags end here; the hashed shape block (`shape.ts`: opening words, closing words, length) follows. */
@@ -176,6 +181,9 @@ export function harmfulCues(text: string): HarmfulCues {
   if (advice) ids.push(ID.advice, ...(request ? [ID.requestAdvice] : []));
   if (premise) ids.push(ID.premise);
   if (privateFacts) ids.push(ID.private, ...(person ? [ID.privatePerson] : []), ...(request ? [ID.requestPrivate] : []));
+  const guarded = safety || purpose || technical || fiction || figurative;
+  if (request && !guarded && categories > 0) ids.push(ID.bareRequestCategory);
+  if (request && !guarded && intent) ids.push(ID.bareRequestIntent);
   const contexts = [intent, fiction, technical, safety || purpose, figurative, person];
   categoryHits.forEach((hits, index) => {
     if (hits > 0) contexts.forEach((on, k) => on && ids.push(ID.contextCategory + k * CATEGORY_COUNT + index));
