@@ -278,3 +278,44 @@ export function countChars(text: string): void {
   stats.firstDigit = firstDigit;
   stats.lastDigit = lastDigit;
 }
+
+/** `stats` fields in the order the WebAssembly `countChars` (`kernel-chars.ts`) writes them, as int32. */
+export const STAT_FIELDS = [
+  'digits', 'longestRun', 'dots', 'colons', 'dashes', 'months', 'spaced', 'phoneLike', 'dateLike', 'dotted', 'dates', 'zipWords', 'idWords',
+  'vatWords', 'ibanLike', 'ninoLike', 'panLike', 'nineLike', 'ssnLike', 'tenLike', 'twelveLike', 'firstDigit', 'lastDigit',
+] as const satisfies readonly (keyof typeof stats)[];
+
+/** Sets `stats` from the int32 values the kernel wrote at `v[at...]` (STAT_FIELDS order). */
+export function statsFrom(v: Int32Array, at: number): void {
+  stats.digits = v[at]!;
+  stats.longestRun = v[at + 1]!;
+  stats.dots = v[at + 2]!;
+  stats.colons = v[at + 3]!;
+  stats.dashes = v[at + 4]!;
+  stats.months = v[at + 5]!;
+  stats.spaced = v[at + 6]!;
+  stats.phoneLike = v[at + 7]!;
+  stats.dateLike = v[at + 8]!;
+  stats.dotted = v[at + 9]!;
+  stats.dates = v[at + 10]!;
+  stats.zipWords = v[at + 11]!;
+  stats.idWords = v[at + 12]!;
+  stats.vatWords = v[at + 13]!;
+  stats.ibanLike = v[at + 14]!;
+  stats.ninoLike = v[at + 15]!;
+  stats.panLike = v[at + 16]!;
+  stats.nineLike = v[at + 17]!;
+  stats.ssnLike = v[at + 18]!;
+  stats.tenLike = v[at + 19]!;
+  stats.twelveLike = v[at + 20]!;
+  stats.firstDigit = v[at + 21]!;
+  stats.lastDigit = v[at + 22]!;
+}
+
+/** The tables `countChars` reads, for the WebAssembly version: prefix pairs and third letters, VAT codes, run kinds. */
+export function charStatsTables(): { pairs: Uint8Array; third: Uint8Array; vat: Uint8Array; runs: Uint8Array } {
+  return { pairs: PAIRS.slice(), third: THIRD.slice(), vat: VAT_CODES.slice(), runs: RUNS.slice() };
+}
+
+/** Prefix bits and run kinds, for the WebAssembly version. */
+export const CHAR_STATS_BITS = { month: MONTH, zip: ZIP, id: ID, notLetter: NOT_LETTER, spaced: R_SPACED, phone: R_PHONE, date: R_DATE, dotted: R_DOTTED, all: R_ALL } as const;

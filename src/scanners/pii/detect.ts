@@ -6,9 +6,9 @@
 import { DEFAULT_TYPES, entityInfo, PII_TYPES, type PiiEntity } from './entities.ts';
 import { GAZETTEER_NAMES } from './gazetteer.ts';
 import { findStructured } from './structured.ts';
-import { confidenceDivisor, marginConfidence, tagTokensFast } from './infer.ts';
+import { charCounter, confidenceDivisor, marginConfidence, tagTokensInPlace, tokenizeInto, tokensFor } from './infer.ts';
 import { defaultTaggerModel, TAGGER_LABELS, type TaggerModel } from './tagger.ts';
-import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_DIGIT, K_WORD, Tokens, tokenize, wordHash } from './tokens.ts';
+import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_DIGIT, K_WORD, type Tokens, wordHash } from './tokens.ts';
 
 export type { PiiEntity } from './entities.ts';
 
@@ -21,9 +21,8 @@ export interface DetectOptions {
   model?: TaggerModel | null;
 }
 
-const tokens = new Tokens();
-let labels = new Uint8Array(1024);
-let margins = new Float32Array(1024);
+/** The current call's tokens (in the tagger kernel's memory when it has one: `tokensFor`). */
+let tokens: Tokens = tokensFor(null);
 
 const bit = (name: string): number => 1 << GAZETTEER_NAMES.indexOf(name);
 const LIST_MASK = bit('place') | bit('nrp') | bit('time');
@@ -66,12 +65,10 @@ function afterWordOnLine(i: number, words: ReadonlySet<number>): boolean {
 }
 
 function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, out: PiiEntity[]): void {
-  tokenize(text, tokens);
-  if (labels.length < tokens.count) {
-    labels = new Uint8Array(tokens.count * 2);
-    margins = new Float32Array(tokens.count * 2);
-  }
-  const gaz = tagTokensFast(model, tokens, labels, margins).gaz;
+  tokens = tokensFor(model);
+  tokenizeInto(text, tokens);
+  const { labels, margins, context } = tagTokensInPlace(model, tokens);
+  const gaz = context.gaz;
   const divisor = confidenceDivisor(model);
   const firstTagged = out.length;
   let i = 0;
@@ -181,16 +178,16 @@ const PERSON_RULE_SCORE = 0.85;
  */
 function givenNamePeople(types: ReadonlySet<string>, out: PiiEntity[], from: number, gaz: Int32Array): void {
   if (!types.has('PERSON')) return;
-  const people: PiiEntity[] = [];
+  let people: PiiEntity[] | undefined;
   for (let i = 0; i + 1 < tokens.count; i++) {
     if (!(tokens.flags[i]! & F_CAP) || !(gaz[i]! & GIVEN)) continue;
     let j = i + 1;
     while (j < tokens.count && j - i <= 3 && tokens.flags[j]! & F_CAP && !(tokens.flags[j]! & (F_LINESTART | F_HASDIGIT)) && tokens.kind[j] === K_WORD && !(gaz[j]! & NOT_NAME)) j++;
     if (j === i + 1) continue;
-    people.push({ type: 'PERSON', start: tokens.start[i]!, end: tokens.end[j - 1]!, score: PERSON_RULE_SCORE });
+    (people ??= []).push({ type: 'PERSON', start: tokens.start[i]!, end: tokens.end[j - 1]!, score: PERSON_RULE_SCORE });
     i = j - 1;
   }
-  if (people.length === 0) return;
+  if (!people) return;
   let write = from;
   let p = 0;
   for (let k = from; k < out.length; k++) {
@@ -352,8 +349,8 @@ export function detectPii(text: string, options: DetectOptions = {}): PiiEntity[
   const types = typeSet(options.types ?? DEFAULT_TYPES);
   const found: PiiEntity[] = [];
   const minimum = thresholdMap(options.thresholds ?? NO_THRESHOLDS);
-  findStructured(text, types, found, minimum.get('PHONE_NUMBER')!);
   const model = options.model === undefined ? defaultTaggerModel() : options.model;
+  findStructured(text, types, found, minimum.get('PHONE_NUMBER')!, charCounter(model, text));
   if (model) tagged(text, model, types, found);
   let write = 0;
   for (const e of found) if (e.end > e.start && types.has(e.type) && e.score >= (minimum.get(e.type) ?? 0.5)) found[write++] = e;

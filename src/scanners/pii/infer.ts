@@ -7,16 +7,21 @@
  *   bucket (0 = all zero) points into a compact table of the non-zero rows, so a feature that hits
  *   an empty bucket costs one small load, and the weights touched stay in cache.
  * - The bias feature (the same for every token) is summed once per model.
+ * - Where WebAssembly with SIMD is available (Node 20 has it), the model also gets the kernels of
+ *   `wasm-tagger.ts` (character counts, tokenizer, this loop): `tokensFor`, `charCounter`,
+ *   `tokenizeInto` and `tagTokensInPlace` use them; the JavaScript loop below is the fallback.
  */
 import { FUNCTION_WORDS, gazetteerTable } from './gazetteer.ts';
-import { CONFIDENCE_SCALE, CUE_BITS, LOWER_CUE_BITS, FEATURES_PER_TOKEN, FIRST_FEATURE_WORDS_LIMIT, LABEL_COUNT, NONE, sentenceCapital, tokenContext, tokenFeatures, type TaggerModel, type TokenContext } from './tagger.ts';
-import { F_ALLCAP, F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, type Tokens, wordHash } from './tokens.ts';
-
-
+import { CONFIDENCE_SCALE, CUE_BITS, LOWER_CUE_BITS, FEATURES_PER_TOKEN, FIRST_FEATURE_WORDS_LIMIT, LABEL_COUNT, NONE, sentenceCapital, SPEECH_WORDS, tokenContext, tokenFeatures, type TaggerModel, type TokenContext } from './tagger.ts';
+import { F_ALLCAP, F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, Tokens, tokenize, wordHash } from './tokens.ts';
+import { type TagResult, WasmTagger, WasmTokens } from './wasm-tagger.ts';
+import { countChars } from './char-stats.ts';
 
 const KNOWN = 1 << 24;
 /** Word-table bit of a function word (`FUNCTION_WORDS`: the skip rule only, not a feature). */
 const FUNCTION = 1 << 25;
+/** Word-table bit of a speech or field word (`SPEECH_WORDS`: the skip rule only; read by the WebAssembly kernel). */
+const SPEECH = 1 << 26;
 const GAZ_MASK = KNOWN - 1;
 const SHAPE_FLAGS = F_CAP | F_ALLCAP | F_HASDIGIT;
 const BUCKET_MUL = 0x85ebca6b;
@@ -33,6 +38,8 @@ interface Compiled {
   tableMask: number;
   /** Packed row of the bias feature (feature 0), the same for every token. */
   bias: Float64Array;
+  /** The WebAssembly kernel and the tokens in its memory (undefined: the JavaScript loop runs). */
+  wasm: WasmTokens | undefined;
 }
 
 const compiledModels = new WeakMap<TaggerModel, Compiled>();
@@ -83,6 +90,7 @@ function compile(model: TaggerModel): Compiled {
   for (const [hash, bits] of gazetteerTable()) entries.set(hash, bits);
   for (const hash of model.known) entries.set(hash, (entries.get(hash) ?? 0) | KNOWN);
   for (const hash of FUNCTION_WORDS) entries.set(hash, (entries.get(hash) ?? 0) | FUNCTION);
+  for (const hash of SPEECH_WORDS) entries.set(hash, (entries.get(hash) ?? 0) | SPEECH);
   let tableBits = 4;
   while (1 << tableBits < entries.size * 4) tableBits++;
   const size = 1 << tableBits;
@@ -101,8 +109,34 @@ function compile(model: TaggerModel): Compiled {
   tokenFeatures({ count: 1, start: new Int32Array(1), end: new Int32Array(1), flags: new Uint8Array(1), shape: new Int32Array(1), suffix: new Int32Array(1) } as unknown as Tokens, 0, 0, 0, probe, one);
   const shift = 32 - model.bits;
   const bias = new Float64Array(PACKED_ROW);
-  pack(model.weights, (Math.imul(probe[0]!, BUCKET_MUL) >>> shift) * LABEL_COUNT, bias, 0);
-  return { shift, rowOf, rows, table, tableShift, tableMask: size - 1, bias };
+  const biasBucket = Math.imul(probe[0]!, BUCKET_MUL) >>> shift;
+  pack(model.weights, biasBucket * LABEL_COUNT, bias, 0);
+  const wasm = useWasm ? wasmTokens({ rowOf, weights: model.weights, labels: LABEL_COUNT, biasBucket, shift, table, tableShift, tableMask: size - 1 }) : undefined;
+  return { shift, rowOf, rows, table, tableShift, tableMask: size - 1, bias, wasm };
+}
+
+/** False: models compiled from now on use the JavaScript loop (`PII_WASM=0` sets it at start; tests compare both). */
+let useWasm = process.env.PII_WASM !== '0';
+
+/** Chooses the WebAssembly kernel (where available) or the JavaScript loop for models compiled after this call. */
+export function setWasm(on: boolean): void {
+  useWasm = on;
+}
+
+/** The kernel for a compiled model, or undefined where WebAssembly or its SIMD instructions are missing. */
+function wasmTokens(model: ConstructorParameters<typeof WasmTagger>[1]): WasmTokens | undefined {
+  if (typeof WebAssembly !== 'object') return undefined;
+  const constants = {
+    none: NONE, known: KNOWN, function: FUNCTION, speech: SPEECH, gazMask: GAZ_MASK, kPunct: K_PUNCT, fCap: F_CAP, fLower: F_LOWER, fLinestart: F_LINESTART,
+    shapeFlags: SHAPE_FLAGS, nameNeighbour: F_CAP | F_HASDIGIT, cueBits: CUE_BITS, lowerCueBits: LOWER_CUE_BITS, sentenceLimit: FIRST_FEATURE_WORDS_LIMIT,
+    fullStop: FULL_STOP, colon: COLON, exclamation: EXCLAMATION, question: QUESTION,
+  };
+  try {
+    return new WasmTokens(new WasmTagger(constants, model));
+  } catch (error) {
+    if (error instanceof WebAssembly.CompileError) return undefined;
+    throw error;
+  }
 }
 
 let lastModel: TaggerModel | undefined;
@@ -214,6 +248,7 @@ export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array,
   }
   const ctx = context;
   const fw = functionWord;
+  if (c.wasm) return c.wasm.tagFrom(t, labels, margins);
   prepare(c, t, ctx, fw);
   const { rowOf, rows: w, shift, bias } = c;
   const words = ctx.word;
@@ -323,4 +358,47 @@ export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array,
     prev = best;
   }
   return ctx;
+}
+
+const fallbackTokens = new Tokens();
+
+/**
+ * The Tokens to tokenize into before `tagTokensFast(model, ...)`: those in the model's
+ * WebAssembly memory when it has a kernel (nothing is copied then), else a shared plain one.
+ */
+export function tokensFor(model: TaggerModel | null): Tokens {
+  return (model && compiled(model).wasm) || fallbackTokens;
+}
+
+let ownLabels = new Uint8Array(1024);
+let ownMargins = new Float32Array(1024);
+const ownResult: TagResult = { labels: ownLabels, margins: ownMargins, context: context };
+
+/**
+ * `tagTokensFast` into arrays of its own (valid until the next call): with the WebAssembly kernel
+ * and tokens in its memory (`tokensFor`), the kernel's arrays themselves, so nothing is copied.
+ */
+export function tagTokensInPlace(model: TaggerModel, t: Tokens): TagResult {
+  const kernel = compiled(model).wasm;
+  if (kernel === t) return kernel.tagHere();
+  if (ownLabels.length < t.count) {
+    ownLabels = ownResult.labels = new Uint8Array(t.count * 2);
+    ownMargins = ownResult.margins = new Float32Array(t.count * 2);
+  }
+  ownResult.context = tagTokensFast(model, t, ownLabels, ownMargins);
+  return ownResult;
+}
+
+/**
+ * Copies `text` into the model's kernel (when it has one) and returns the `countChars` to give
+ * `findStructured` for it: the kernel's, so the text is copied once for counting, tokenizing and tagging.
+ */
+export function charCounter(model: TaggerModel | null, text: string): (text: string) => void {
+  const kernel = model ? compiled(model).wasm : undefined;
+  return kernel && kernel.loadText(text) ? kernel.countChars : countChars;
+}
+
+/** Tokenizes `text` into `t` as `tokenize` does, with the WebAssembly tokenizer when `t` is in a kernel's memory. */
+export function tokenizeInto(text: string, t: Tokens): void {
+  if (!(t instanceof WasmTokens) || !t.tokenizeKernel(text)) tokenize(text, t);
 }

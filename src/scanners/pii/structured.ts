@@ -135,8 +135,11 @@ function urls(text: string, emit: Emit): void {
   }
 }
 
-/** Runs every structured recogniser over `text`. */
-export function findStructured(text: string, types: ReadonlySet<string>, out: PiiEntity[], phoneThreshold = 0.5): void {
+/**
+ * Runs every structured recogniser over `text`. `count` fills `stats` for it (`countChars`, or the
+ * same counts from the tagger's WebAssembly kernel when it already holds the text).
+ */
+export function findStructured(text: string, types: ReadonlySet<string>, out: PiiEntity[], phoneThreshold = 0.5, count: (text: string) => void = countChars): void {
   sinkOut = out;
   sinkTypes = types;
   sinkPhoneThreshold = phoneThreshold;
@@ -145,7 +148,7 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
   // Nothing below can match without a digit; each pattern runs only when the text has the
   // characters its shortest match needs, and the word or letters it starts with (counted in one pass).
   if (!HAS_DIGIT.test(text)) return;
-  countChars(text);
+  count(text);
   // IBAN, VAT and phone numbers have at least 7 digits.
   const manyDigits = stats.digits >= 7;
   // card, ssn, nine, ten, twelve, ipv4, dateNum and phone: every match starts with a digit (or a

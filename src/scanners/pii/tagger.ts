@@ -132,7 +132,7 @@ export const LOWER_CUE_BITS = gazetteerBit('personCue') | gazetteerBit('placeCue
  * Words before a colon that introduce what someone says or a field's value, not a name ("say:
  * Goodbye", "Status: Pending"). Not a gazetteer list: used by the skip rule only, not as a feature.
  */
-const SPEECH_WORDS = new Set(
+export const SPEECH_WORDS: ReadonlySet<number> = new Set(
   'say says said saying tell tells told reply replies replied answer answers answered respond responds responded write writes wrote type types typed print prints printed output read reads message subject status priority result'
     .split(' ')
     .map((word) => wordHash(word)),

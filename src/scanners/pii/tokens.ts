@@ -35,7 +35,7 @@ export class Tokens {
     this.grow(Math.max(size, this.start.length * 2));
   }
 
-  private grow(size = this.start.length * 2): void {
+  protected grow(size = this.start.length * 2): void {
     const g32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
       const b = new Int32Array(size);
       b.set(a);
@@ -225,4 +225,23 @@ export function wordHash(word: string): number {
   let h = FNV;
   for (let i = 0; i < word.length; i++) h = mixc(h, lowerCode(word.charCodeAt(i)));
   return h;
+}
+
+/** The tokenizer's class of any UTF-16 unit: 0 other, 1 upper, 2 lower, 3 digit, 4 whitespace (for the WebAssembly tokenizer, from U+0250 up). */
+export function unitClass(c: number): number {
+  return c < 0x250 ? CLASS[c]! : isSpace(c) ? SPACE : charClass(c);
+}
+
+/**
+ * The tokenizer's tables below U+0250 for the WebAssembly tokenizer (`kernel-tokenize.ts`): the
+ * class of each unit (4 for whitespace) and its case fold.
+ */
+export function tokenizerTables(): { classes: Uint8Array; fold: Uint16Array } {
+  const fold = new Uint16Array(0x250);
+  for (let c = 0; c < 0x250; c++) fold[c] = fold0(c);
+  return { classes: CLASS.slice(), fold };
+}
+
+function fold0(c: number): number {
+  return c < 0x100 ? LOWER[c]! : c;
 }
