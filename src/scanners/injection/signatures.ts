@@ -5,6 +5,7 @@
  * SIGNATURES_VERSION whenever a pattern changes: events and the model metadata record it.
  */
 
+import { RegexPrefilter } from '../shared/regex-prefilter.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
@@ -126,10 +127,15 @@ export interface SignatureHit {
   end: number;
 }
 
+/** Which signatures can match a text, in one RE2 pass (`regex-prefilter.ts`): the rest are not run. */
+const prefilter = new RegexPrefilter(SIGNATURES.map((signature) => signature.pattern));
+
 /** First match of each signature in `text` (one finding per rule per text is enough to decide). */
 export function matchSignatures(text: string): SignatureHit[] {
   const hits: SignatureHit[] = [];
+  const candidates = prefilter.candidates(text);
   for (let index = 0; index < SIGNATURES.length; index++) {
+    if (candidates[index] === 0) continue;
     const match = SIGNATURES[index]!.pattern.exec(text);
     if (match) hits.push({ index, start: match.index, end: match.index + match[0].length });
   }
