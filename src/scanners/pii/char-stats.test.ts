@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { countChars, hasUppers, stats } from './char-stats.ts';
-import { RE } from './structured.ts';
+import { colonPair, RE } from './structured.ts';
 
 /**
  * Each recogniser runs only when `countChars` says its match can occur; these check that a text
@@ -108,3 +108,19 @@ describe('pii char stats: the digit window', () => {
   });
 });
 
+describe('pii structured: the IPv6 gate', () => {
+  // findStructured runs RE.ipv6 only when colonPair finds two colons at most four hex digits apart.
+  const HEXY = fc.stringMatching(/([0-9A-Fa-f]{0,5}:{1,2}){1,8}[0-9A-Fa-g]{0,5}|::[0-9a-f]{1,4}/);
+  const TEXT = fc.tuple(glue, HEXY, fc.constantFrom('', ' ', ':', 'g', '.', '1'), HEXY, glue).map((parts) => parts.join(''));
+
+  it('is open whenever the pattern matches', () => {
+    for (const text of ['::1', 'fe80::1', '2001:db8:0:0:0:0:2:1', 'a:b:c', '1:2:3', 'x ::ffff y']) assert.equal(colonPair(text), true, text);
+    for (const text of ['Note: a:', '1:2', 'time 10: 30: 00', 'a:12345:b', '']) assert.equal(colonPair(text), false, text);
+    fc.assert(
+      fc.property(TEXT, (value) => {
+        if (matches(RE.ipv6, value)) assert.ok(colonPair(value), JSON.stringify(value));
+      }),
+      { numRuns: 20000, seed: 11 },
+    );
+  });
+});

@@ -279,6 +279,20 @@ export function countChars(text: string): void {
   stats.lastDigit = lastDigit;
 }
 
+/**
+ * What `findStructured` asks of the whole text before any pattern (bits): an `@`, `://`, `www.`,
+ * an ASCII digit. `textFacts` finds them; the WebAssembly tokenizer records the same bits.
+ */
+export const FACT_AT = 1;
+export const FACT_SCHEME = 2;
+export const FACT_WWW = 4;
+export const FACT_DIGIT = 8;
+
+export function textFacts(text: string): number {
+  return (text.includes('@') ? FACT_AT : 0) | (text.includes('://') ? FACT_SCHEME : 0) | (text.includes('www.') ? FACT_WWW : 0) | (ASCII_DIGIT.test(text) ? FACT_DIGIT : 0);
+}
+const ASCII_DIGIT = /[0-9]/;
+
 /** `stats` fields in the order the WebAssembly `countChars` (`kernel-chars.ts`) writes them, as int32. */
 export const STAT_FIELDS = [
   'digits', 'longestRun', 'dots', 'colons', 'dashes', 'months', 'spaced', 'phoneLike', 'dateLike', 'dotted', 'dates', 'zipWords', 'idWords',

@@ -6,7 +6,8 @@
 import { DEFAULT_TYPES, entityInfo, PII_TYPES, type PiiEntity } from './entities.ts';
 import { GAZETTEER_NAMES } from './gazetteer.ts';
 import { findStructured } from './structured.ts';
-import { charCounter, confidenceDivisor, marginConfidence, tagTokensInPlace, tokenizeInto, tokensFor } from './infer.ts';
+import { confidenceDivisor, marginConfidence } from './infer.ts';
+import { prepared, prepareText } from './tag-text.ts';
 import { defaultTaggerModel, TAGGER_LABELS, type TaggerModel } from './tagger.ts';
 import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_DIGIT, K_WORD, type Tokens, wordHash } from './tokens.ts';
 
@@ -21,13 +22,19 @@ export interface DetectOptions {
   model?: TaggerModel | null;
 }
 
-/** The current call's tokens (in the tagger kernel's memory when it has one: `tokensFor`). */
-let tokens: Tokens = tokensFor(null);
+/** The current call's tokens (in the tagger kernel's memory when it has one: `prepareText`). */
+let tokens: Tokens = prepared.tokens;
 
 const bit = (name: string): number => 1 << GAZETTEER_NAMES.indexOf(name);
-const LIST_MASK = bit('place') | bit('nrp') | bit('time');
-/** Type of a single word by the fact list it is in (only unambiguous single-list words). */
-const LIST_TYPE: Record<number, string> = { [bit('place')]: 'LOCATION', [bit('nrp')]: 'NRP', [bit('time')]: 'DATE_TIME' };
+const PLACE = bit('place');
+const NRP = bit('nrp');
+const TIME = bit('time');
+const LIST_MASK = PLACE | NRP | TIME;
+
+/** Type of a single word by the fact list it is in (only unambiguous single-list words): gazetteer bits masked by LIST_MASK. */
+function listType(bits: number): string | undefined {
+  return bits === PLACE ? 'LOCATION' : bits === NRP ? 'NRP' : bits === TIME ? 'DATE_TIME' : undefined;
+}
 
 /** Types whose spans are proper names: they neither start nor end with a lowercase word. */
 const NAME_TYPES = new Set(['PERSON', 'ORGANIZATION', 'LOCATION']);
@@ -64,33 +71,35 @@ function afterWordOnLine(i: number, words: ReadonlySet<number>): boolean {
   return false;
 }
 
+/** Spans from the labels `prepareText` left in `prepared`, then the post-rules. */
 function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, out: PiiEntity[]): void {
-  tokens = tokensFor(model);
-  tokenizeInto(text, tokens);
-  const { labels, margins, context } = tagTokensInPlace(model, tokens);
+  tokens = prepared.tokens;
+  const { labels, margins, context } = prepared.tagged!;
   const gaz = context.gaz;
   const divisor = confidenceDivisor(model);
   const firstTagged = out.length;
+  const count = tokens.count;
+  const flags = tokens.flags;
   let i = 0;
   let last: PiiEntity | undefined;
-  while (i < tokens.count) {
+  while (i < count) {
     const label = labels[i]!;
     if (label === 0 || label === X_LABEL) {
       i++;
       continue;
     }
     let j = i + 1;
-    while (j < tokens.count && labels[j] === label && !(tokens.flags[j]! & F_LINESTART)) j++;
+    while (j < count && labels[j] === label && !(flags[j]! & F_LINESTART)) j++;
     const type = TAGGER_LABELS[label]!;
     let from = i;
     let to = j;
     if (NAME_LABEL[label]) {
-      while (from < to && tokens.flags[from]! & F_LOWER) from++;
-      while (to > from && tokens.flags[to - 1]! & F_LOWER) to--;
+      while (from < to && flags[from]! & F_LOWER) from++;
+      while (to > from && flags[to - 1]! & F_LOWER) to--;
     } else if (label === STREET_LABEL) {
       // An address has a number or a capitalised word: "the third floor" alone is not one.
       let marked = false;
-      for (let k = from; k < to && !marked; k++) marked = (tokens.flags[k]! & (F_CAP | F_HASDIGIT)) !== 0;
+      for (let k = from; k < to && !marked; k++) marked = (flags[k]! & (F_CAP | F_HASDIGIT)) !== 0;
       if (!marked) from = to;
     }
     // A number after a measure word is a size, a count or a price, not an age.
@@ -110,7 +119,7 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
           into.score = (into.score + score) / 2;
         } else {
           // A lone word from a fact list has that list's type whatever the tagger guessed.
-          const listed = to - from === 1 ? LIST_TYPE[gaz[from]! & LIST_MASK] : undefined;
+          const listed = to - from === 1 ? listType(gaz[from]! & LIST_MASK) : undefined;
           last = { type: listed ?? type, start, end, score };
           out.push(last);
         }
@@ -177,12 +186,15 @@ const PERSON_RULE_SCORE = 0.85;
  * templates' style): the tagged spans it overlaps give way to it.
  */
 function givenNamePeople(types: ReadonlySet<string>, out: PiiEntity[], from: number, gaz: Int32Array): void {
-  if (!types.has('PERSON')) return;
+  // (the kernel counted the capitalised given names: none, no person)
+  if (!types.has('PERSON') || prepared.givens === 0) return;
   let people: PiiEntity[] | undefined;
-  for (let i = 0; i + 1 < tokens.count; i++) {
-    if (!(tokens.flags[i]! & F_CAP) || !(gaz[i]! & GIVEN)) continue;
+  const count = tokens.count;
+  const flags = tokens.flags;
+  for (let i = 0; i + 1 < count; i++) {
+    if (!(flags[i]! & F_CAP) || !(gaz[i]! & GIVEN)) continue;
     let j = i + 1;
-    while (j < tokens.count && j - i <= 3 && tokens.flags[j]! & F_CAP && !(tokens.flags[j]! & (F_LINESTART | F_HASDIGIT)) && tokens.kind[j] === K_WORD && !(gaz[j]! & NOT_NAME)) j++;
+    while (j < count && j - i <= 3 && flags[j]! & F_CAP && !(flags[j]! & (F_LINESTART | F_HASDIGIT)) && tokens.kind[j] === K_WORD && !(gaz[j]! & NOT_NAME)) j++;
     if (j === i + 1) continue;
     (people ??= []).push({ type: 'PERSON', start: tokens.start[i]!, end: tokens.end[j - 1]!, score: PERSON_RULE_SCORE });
     i = j - 1;
@@ -201,8 +213,6 @@ function givenNamePeople(types: ReadonlySet<string>, out: PiiEntity[], from: num
   out.push(...people);
 }
 
-/** Tagged types that may be a bare number (house number, postcode) inside an address block. */
-const NUMERIC_IN_ADDRESS = new Set(['STREET_ADDRESS', 'ZIP_CODE']);
 const ADDRESS_NEIGHBOURHOOD = 40;
 
 /**
@@ -210,7 +220,8 @@ const ADDRESS_NEIGHBOURHOOD = 40;
  * house number or postcode sits next to a street, a place or a name; a lone number is a reference.
  */
 function isNumeric(text: string, e: PiiEntity): boolean {
-  if (!NUMERIC_IN_ADDRESS.has(e.type)) return false;
+  // Tagged types that may be a bare number (house number, postcode) inside an address block.
+  if (e.type !== 'STREET_ADDRESS' && e.type !== 'ZIP_CODE') return false;
   for (let k = e.start; k < e.end; k++) {
     const c = text.charCodeAt(k);
     // digits, whitespace (as \s) and hyphens only
@@ -289,17 +300,22 @@ function resolveInPlace(sorted: PiiEntity[]): PiiEntity[] {
       sorted[j + 1] = e;
     }
   }
-  const kept: PiiEntity[] = [];
-  for (const entity of sorted) {
-    const last = kept[kept.length - 1];
-    if (last && entity.start < last.end) {
-      const better = rank(entity) - rank(last) || entity.end - entity.start - (last.end - last.start);
-      if (better > 0) kept[kept.length - 1] = entity;
-      continue;
+  // Kept entities are compacted to the front (the write index never passes the read index).
+  let kept = 0;
+  for (let k = 0; k < n; k++) {
+    const entity = sorted[k]!;
+    if (kept > 0) {
+      const last = sorted[kept - 1]!;
+      if (entity.start < last.end) {
+        const better = rank(entity) - rank(last) || entity.end - entity.start - (last.end - last.start);
+        if (better > 0) sorted[kept - 1] = entity;
+        continue;
+      }
     }
-    kept.push(entity);
+    sorted[kept++] = entity;
   }
-  return kept;
+  if (kept !== n) sorted.length = kept;
+  return sorted;
 }
 
 const thresholdMaps = new WeakMap<object, ReadonlyMap<string, number>>();
@@ -344,16 +360,40 @@ function typeSet(list: readonly string[]): ReadonlySet<string> {
   return set;
 }
 
+/**
+ * The lowest score kept per type in `types` (`minimum`'s, 0.5 for a type it lacks): one lookup per
+ * entity instead of the set and the thresholds. Built once per pair (both are built once per config).
+ */
+let keepTypes: ReadonlySet<string> | undefined;
+let keepMinimum: ReadonlyMap<string, number> | undefined;
+let keepMap: ReadonlyMap<string, number> = new Map();
+
+function keptScores(types: ReadonlySet<string>, minimum: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
+  if (types !== keepTypes || minimum !== keepMinimum) {
+    keepMap = new Map([...types].map((type) => [type, minimum.get(type) ?? 0.5]));
+    keepTypes = types;
+    keepMinimum = minimum;
+  }
+  return keepMap;
+}
+
 /** Finds PII entities in `text`; spans are UTF-16 offsets, end exclusive. */
-export function detectPii(text: string, options: DetectOptions = {}): PiiEntity[] {
-  const types = typeSet(options.types ?? DEFAULT_TYPES);
+export function detectPii(text: string, options?: DetectOptions): PiiEntity[] {
+  const types = typeSet(options?.types ?? DEFAULT_TYPES);
   const found: PiiEntity[] = [];
-  const minimum = thresholdMap(options.thresholds ?? NO_THRESHOLDS);
-  const model = options.model === undefined ? defaultTaggerModel() : options.model;
-  findStructured(text, types, found, minimum.get('PHONE_NUMBER')!, charCounter(model, text));
+  const minimum = thresholdMap(options?.thresholds ?? NO_THRESHOLDS);
+  const model = options?.model === undefined ? defaultTaggerModel() : options.model;
+  // Tokenized and tagged first (one kernel call): the tokenizer also finds what findStructured asks of the text.
+  prepareText(model, text);
+  findStructured(text, types, found, minimum.get('PHONE_NUMBER')!, prepared.count, prepared.facts);
   if (model) tagged(text, model, types, found);
+  const keep = keptScores(types, minimum);
   let write = 0;
-  for (const e of found) if (e.end > e.start && types.has(e.type) && e.score >= (minimum.get(e.type) ?? 0.5)) found[write++] = e;
+  for (let k = 0; k < found.length; k++) {
+    const e = found[k]!;
+    const least = keep.get(e.type);
+    if (least !== undefined && e.end > e.start && e.score >= least) found[write++] = e;
+  }
   if (write !== found.length) found.length = write;
   return resolveInPlace(found);
 }

@@ -8,14 +8,13 @@
  *   an empty bucket costs one small load, and the weights touched stay in cache.
  * - The bias feature (the same for every token) is summed once per model.
  * - Where WebAssembly with SIMD is available (Node 20 has it), the model also gets the kernels of
- *   `wasm-tagger.ts` (character counts, tokenizer, this loop): `tokensFor`, `charCounter`,
- *   `tokenizeInto` and `tagTokensInPlace` use them; the JavaScript loop below is the fallback.
+ *   `wasm-tagger.ts` (character counts, tokenizer, this loop), reached through `kernelOf` (see
+ *   `tag-text.ts`); the JavaScript loop below is the fallback.
  */
-import { FUNCTION_WORDS, gazetteerTable } from './gazetteer.ts';
+import { FUNCTION_WORDS, gazetteerBit, gazetteerTable } from './gazetteer.ts';
 import { CONFIDENCE_SCALE, CUE_BITS, LOWER_CUE_BITS, FEATURES_PER_TOKEN, FIRST_FEATURE_WORDS_LIMIT, LABEL_COUNT, NONE, sentenceCapital, SPEECH_WORDS, tokenContext, tokenFeatures, type TaggerModel, type TokenContext } from './tagger.ts';
-import { F_ALLCAP, F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, Tokens, tokenize, wordHash } from './tokens.ts';
-import { type TagResult, WasmTagger, WasmTokens } from './wasm-tagger.ts';
-import { countChars } from './char-stats.ts';
+import { F_ALLCAP, F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_PUNCT, type Tokens, wordHash } from './tokens.ts';
+import { WasmTagger, WasmTokens } from './wasm-tagger.ts';
 
 const KNOWN = 1 << 24;
 /** Word-table bit of a function word (`FUNCTION_WORDS`: the skip rule only, not a feature). */
@@ -23,6 +22,7 @@ const FUNCTION = 1 << 25;
 /** Word-table bit of a speech or field word (`SPEECH_WORDS`: the skip rule only; read by the WebAssembly kernel). */
 const SPEECH = 1 << 26;
 const GAZ_MASK = KNOWN - 1;
+const GIVEN = gazetteerBit('givenName');
 const SHAPE_FLAGS = F_CAP | F_ALLCAP | F_HASDIGIT;
 const BUCKET_MUL = 0x85ebca6b;
 
@@ -128,7 +128,7 @@ function wasmTokens(model: ConstructorParameters<typeof WasmTagger>[1]): WasmTok
   if (typeof WebAssembly !== 'object') return undefined;
   const constants = {
     none: NONE, known: KNOWN, function: FUNCTION, speech: SPEECH, gazMask: GAZ_MASK, kPunct: K_PUNCT, fCap: F_CAP, fLower: F_LOWER, fLinestart: F_LINESTART,
-    shapeFlags: SHAPE_FLAGS, nameNeighbour: F_CAP | F_HASDIGIT, cueBits: CUE_BITS, lowerCueBits: LOWER_CUE_BITS, sentenceLimit: FIRST_FEATURE_WORDS_LIMIT,
+    shapeFlags: SHAPE_FLAGS, nameNeighbour: F_CAP | F_HASDIGIT, cueBits: CUE_BITS, lowerCueBits: LOWER_CUE_BITS, sentenceLimit: FIRST_FEATURE_WORDS_LIMIT, given: GIVEN,
     fullStop: FULL_STOP, colon: COLON, exclamation: EXCLAMATION, question: QUESTION,
   };
   try {
@@ -360,45 +360,7 @@ export function tagTokensFast(model: TaggerModel, t: Tokens, labels: Uint8Array,
   return ctx;
 }
 
-const fallbackTokens = new Tokens();
-
-/**
- * The Tokens to tokenize into before `tagTokensFast(model, ...)`: those in the model's
- * WebAssembly memory when it has a kernel (nothing is copied then), else a shared plain one.
- */
-export function tokensFor(model: TaggerModel | null): Tokens {
-  return (model && compiled(model).wasm) || fallbackTokens;
-}
-
-let ownLabels = new Uint8Array(1024);
-let ownMargins = new Float32Array(1024);
-const ownResult: TagResult = { labels: ownLabels, margins: ownMargins, context: context };
-
-/**
- * `tagTokensFast` into arrays of its own (valid until the next call): with the WebAssembly kernel
- * and tokens in its memory (`tokensFor`), the kernel's arrays themselves, so nothing is copied.
- */
-export function tagTokensInPlace(model: TaggerModel, t: Tokens): TagResult {
-  const kernel = compiled(model).wasm;
-  if (kernel === t) return kernel.tagHere();
-  if (ownLabels.length < t.count) {
-    ownLabels = ownResult.labels = new Uint8Array(t.count * 2);
-    ownMargins = ownResult.margins = new Float32Array(t.count * 2);
-  }
-  ownResult.context = tagTokensFast(model, t, ownLabels, ownMargins);
-  return ownResult;
-}
-
-/**
- * Copies `text` into the model's kernel (when it has one) and returns the `countChars` to give
- * `findStructured` for it: the kernel's, so the text is copied once for counting, tokenizing and tagging.
- */
-export function charCounter(model: TaggerModel | null, text: string): (text: string) => void {
-  const kernel = model ? compiled(model).wasm : undefined;
-  return kernel && kernel.loadText(text) ? kernel.countChars : countChars;
-}
-
-/** Tokenizes `text` into `t` as `tokenize` does, with the WebAssembly tokenizer when `t` is in a kernel's memory. */
-export function tokenizeInto(text: string, t: Tokens): void {
-  if (!(t instanceof WasmTokens) || !t.tokenizeKernel(text)) tokenize(text, t);
+/** The model's WebAssembly kernel and the tokens in its memory (undefined: the JavaScript code runs). */
+export function kernelOf(model: TaggerModel): WasmTokens | undefined {
+  return compiled(model).wasm;
 }

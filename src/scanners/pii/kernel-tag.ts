@@ -1,7 +1,8 @@
 /**
  * The tagger's inference loop (`tagTokensFast` in infer.ts) as a WebAssembly listing for
  * `wasm-asm.ts`, and the memory layout it shares with `kernel-tokenize.ts` and `wasm-tagger.ts`.
- * Two passes: the word table lookup and sentence position of every token, then the greedy
+ * Two passes: the word table lookup and sentence position of every token (and the count of
+ * capitalised given names, HEADER_GIVENS, for detect.ts), then the greedy
  * left-to-right scoring with the skip rule, each scored token summing its 16 weight rows with
  * SIMD adds (16 int16 lanes per row, 11 used: one 32-byte load pair per row; row 0 is zero, so an
  * empty bucket adds nothing without a branch). Every per-token array has two sentinel entries on
@@ -26,6 +27,10 @@ export type ArrayName = (typeof I32_ARRAYS)[number] | (typeof U8_ARRAYS)[number]
 export const ARRAY_NAMES: readonly ArrayName[] = [...I32_ARRAYS, ...U8_ARRAYS];
 export const HEADER_TEXT = ARRAY_NAMES.length;
 export const HEADER_STATS = HEADER_TEXT + 1;
+/** The tokenizer's `FACT_*` bits of the text (char-stats.ts). */
+export const HEADER_FACTS = HEADER_STATS + 1;
+/** How many tokens `tag` saw that are capitalised and in the `given` gazetteer bits (detect.ts's given-name rule needs one). */
+export const HEADER_GIVENS = HEADER_FACTS + 1;
 export const IS_U8: ReadonlySet<string> = new Set<string>(U8_ARRAYS);
 /** The Tokens fields among them (kept when the arrays grow). */
 export const TOKEN_ARRAYS = ['start', 'end', 'hash', 'shape', 'suffix', 'kind', 'flags'] as const;
@@ -51,6 +56,8 @@ export interface KernelConstants {
   cueBits: number;
   lowerCueBits: number;
   sentenceLimit: number;
+  /** Gazetteer bit of the given-name list (counted for HEADER_GIVENS). */
+  given: number;
   fullStop: number;
   colon: number;
   exclamation: number;
@@ -66,7 +73,7 @@ for (const name of ARRAY_NAMES) BASE[name] = local();
 const M: Record<string, number> = {};
 for (const name of MODEL_FIELDS) M[name] = local();
 const I = local(), O = local(), PREV = local(), PREV2 = local(), W0 = local(), WM1 = local(), WP1 = local(), S0 = local(), G0 = local(), F0 = local();
-const V = local(), X = local(), BEST = local(), TOP = local(), ZERO = local(), H = local(), SLOT = local(), VALUE = local(), AT = local(), BRK = local(), P = local(), SKIP = local();
+const V = local(), X = local(), BEST = local(), TOP = local(), ZERO = local(), H = local(), SLOT = local(), VALUE = local(), AT = local(), BRK = local(), P = local(), SKIP = local(), GIVENS = local();
 const I32_LOCALS = next;
 const A0 = local(), A1 = local(), A2 = local(), TMP = local();
 
@@ -144,6 +151,7 @@ export function tagKernel(k: KernelConstants): WasmFunction {
     op.end, op.end,
     write('word', pick(get(H), c(k.none), nonZero(get(VALUE), k.known))),
     write('gaz', [...get(VALUE), ...c(k.gazMask), ...op.and]),
+    get(GIVENS), all(nonZero(read('flags'), k.fCap), nonZero(get(VALUE), k.given)), op.add, op.set(GIVENS),
     write('value', get(VALUE)),
     pick(c(0), get(AT), any(get(BRK), nonZero(read('flags'), k.fLinestart))), op.set(AT),
     pick(get(AT), c(k.sentenceLimit), [...get(AT), ...c(k.sentenceLimit), ...op.ltS]), op.set(P),
@@ -151,6 +159,7 @@ export function tagKernel(k: KernelConstants): WasmFunction {
     get(AT), c(1), op.add, op.set(AT),
     all(eq(read('kind'), c(k.kPunct)), any(eq(get(H), c(k.fullStop)), eq(get(H), c(k.colon)), eq(get(H), c(k.exclamation)), eq(get(H), c(k.question)))), op.set(BRK),
   ]));
+  body.push(c(HEADER_GIVENS * 4), get(GIVENS), op.store(0));
   // Pass 2: score, left to right.
   body.push(c(0), op.set(PREV), c(0), op.set(PREV2));
   const hm1 = read('hash', -1);

@@ -6,8 +6,8 @@
 import { isIPv6 } from 'node:net';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { PiiEntity } from './entities.ts';
-import { countChars, hasUppers, stats } from './char-stats.ts';
-import { aadhaarValid, abaValid, cardValid, digitsOf, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid } from './validators.ts';
+import { countChars, FACT_AT, FACT_DIGIT, FACT_SCHEME, FACT_WWW, hasUppers, stats, textFacts } from './char-stats.ts';
+import { aadhaarValid, abaValid, cardIssuer, digitCount, digitsOf, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid } from './validators.ts';
 
 type Emit = (type: string, start: number, end: number, score: number) => void;
 
@@ -36,8 +36,6 @@ const PHONE_WEAK_CTX = /number|contact|reach|dial/;
 const VERSION_CTX = /(?:\b(?:version|ver\.?|v|release|build|rev|section|chapter|figure|table)|§)\s*$/;
 const DOB_CTX = /born|birth|dob|d\.o\.b|birthday/;
 const ORDER_CTX = /order|invoice|ref|reference|tracking|ticket|serial|sku|#\s*$/;
-
-const HAS_DIGIT = /[0-9]/;
 
 export const RE = {
   card: /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])/g,
@@ -106,13 +104,22 @@ function emails(text: string, emit: Emit): void {
 }
 
 const URL_END = /[\s<>"'`{}|\\^\]]/;
+/** URL_END's answer per ASCII unit (other units: only whitespace ends a URL, asked of URL_END). */
+const URL_END_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (URL_END.test(String.fromCharCode(c)) ? 1 : 0));
+const URL_TRAILER = Uint8Array.from({ length: 128 }, (_, c) => ('.,;:!?)'.includes(String.fromCharCode(c)) ? 1 : 0));
+
+/** URL_END.test(text[at]), from the table for ASCII units. */
+function urlEnds(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c < 128 ? URL_END_ASCII[c] === 1 : (c === 0xa0 || c >= 0x1680) && URL_END.test(text[at]!);
+}
 
 /** URLs with a scheme or starting with www.; credentials (`user:pass@`) make it URL_CREDENTIALS. */
 function urls(text: string, emit: Emit): void {
   const visit = (s: number, from: number): number => {
     let e = from;
-    while (e < text.length && !URL_END.test(text[e]!)) e++;
-    while (e > from && /[.,;:!?)]/.test(text[e - 1]!)) e--;
+    while (e < text.length && !urlEnds(text, e)) e++;
+    while (e > from && URL_TRAILER[text.charCodeAt(e - 1)] === 1) e--;
     if (e - s < 8) return e;
     const value = text.slice(s, e);
     const credentials = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+:[^/@\s]+@/i.test(value);
@@ -123,7 +130,7 @@ function urls(text: string, emit: Emit): void {
   let i = text.indexOf('://');
   while (i !== -1) {
     let s = i;
-    while (s > floor && /[A-Za-z0-9+.-]/.test(text[s - 1]!)) s--;
+    while (s > floor && (isDomainChar(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 43)) s--;
     if (s < i && i >= floor) floor = visit(s, i + 3);
     i = text.indexOf('://', Math.max(i + 3, floor));
   }
@@ -137,17 +144,18 @@ function urls(text: string, emit: Emit): void {
 
 /**
  * Runs every structured recogniser over `text`. `count` fills `stats` for it (`countChars`, or the
- * same counts from the tagger's WebAssembly kernel when it already holds the text).
+ * same counts from the tagger's WebAssembly kernel when it already holds the text); `facts` are
+ * its `textFacts` (also from the kernel's tokenizer there).
  */
-export function findStructured(text: string, types: ReadonlySet<string>, out: PiiEntity[], phoneThreshold = 0.5, count: (text: string) => void = countChars): void {
+export function findStructured(text: string, types: ReadonlySet<string>, out: PiiEntity[], phoneThreshold = 0.5, count: (text: string) => void = countChars, facts = textFacts(text)): void {
   sinkOut = out;
   sinkTypes = types;
   sinkPhoneThreshold = phoneThreshold;
-  if (text.includes('@')) emails(text, emit);
-  if (text.includes('://') || text.includes('www.')) urls(text, emit);
+  if (facts & FACT_AT) emails(text, emit);
+  if (facts & (FACT_SCHEME | FACT_WWW)) urls(text, emit);
   // Nothing below can match without a digit; each pattern runs only when the text has the
   // characters its shortest match needs, and the word or letters it starts with (counted in one pass).
-  if (!HAS_DIGIT.test(text)) return;
+  if (!(facts & FACT_DIGIT)) return;
   count(text);
   // IBAN, VAT and phone numbers have at least 7 digits.
   const manyDigits = stats.digits >= 7;
@@ -168,7 +176,7 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
   if (manyDigits && stats.ibanLike > 0) each(RE.iban, text, visitIban);
   if (manyDigits && stats.vatWords > 0) each(RE.vat, text, visitVat);
   if (stats.dots >= 3 && stats.dotted >= 4) each(RE.ipv4, text, visitIpv4, digits, from);
-  if (stats.colons >= 2) each(RE.ipv6, text, visitIpv6);
+  if (stats.colons >= 2 && colonPair(text)) each(RE.ipv6, text, visitIpv6);
   if (stats.colons >= 5 || stats.dashes >= 5) each(RE.mac, text, visitMac);
   if (stats.dates > 0) each(RE.dateNum, text, dateAt, digits, from);
   if (stats.longestRun >= 4 && stats.months > 0) each(RE.dateName, text, dateAt);
@@ -182,11 +190,12 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
 
 function visitCard(text: string, m: RegExpExecArray): void {
   const digits = digitsOf(m[0]);
-  if (!luhnValid(digits) || digits.length < 13) return;
+  if (digits.length < 13 || !luhnValid(digits)) return;
   const ctx = before(text, m.index);
   const cue = CARD_CTX.test(ctx);
   // Luhn alone passes one random number in ten: without a known issuer range it needs a card word.
-  if (!cardValid(digits)) {
+  // (cardValid, its Luhn and length tests passed above)
+  if (!(digits.length <= 19 && cardIssuer(digits) !== undefined)) {
     if (cue) emit('CREDIT_CARD', m.index, m.index + m[0].length, 0.8);
     return;
   }
@@ -257,6 +266,21 @@ function visitIpv6(text: string, m: RegExpExecArray): void {
   emit('IP_ADDRESS', m.index, m.index + v.length, 0.9);
 }
 
+/**
+ * True when two colons in `text` have at most four hex digits between them: every RE.ipv6 match
+ * has such a pair (its first two `:` groups, or its leading `::`), so without one it cannot match.
+ */
+export function colonPair(text: string): boolean {
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
+    for (let k = at + 1; k <= at + 5 && k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 58) return true;
+      if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102))) break;
+    }
+  }
+  return false;
+}
+
 function colonCount(value: string): number {
   let n = 0;
   for (let at = value.indexOf(':'); at !== -1; at = value.indexOf(':', at + 1)) n++;
@@ -319,8 +343,8 @@ export function mayBeValidPhone(value: string): boolean {
  * is asked only when its verdict can move the score across the threshold.
  */
 function phone(text: string, start: number, value: string, threshold: number, emit: Emit): void {
-  const digits = digitsOf(value);
-  if (digits.length < 7 || digits.length > 15) return;
+  const digits = digitCount(value);
+  if (digits < 7 || digits > 15) return;
   if (DATE_SHAPE.test(value) || DECIMAL_SHAPE.test(value)) return;
   const ctx = before(text, start, 30);
   if (VERSION_CTX.test(ctx)) return;

@@ -113,6 +113,18 @@ const LOWER = new Uint16Array(0x100);
 for (let c = 0; c < 0x250; c++) CLASS[c] = isSpace(c) ? SPACE : charClass(c);
 for (let c = 0; c < 0x100; c++) LOWER[c] = lowerCode(c);
 
+/** Classes of units from 0x250 up as they are met: class + 1 (0: not asked yet); `charClass` runs a regex. */
+const HIGH_CLASS = new Uint8Array(0x10000);
+
+/** isSpace ? SPACE : charClass, for a unit from 0x250 up (remembered per unit). */
+function highClass(c: number): number {
+  const known = HIGH_CLASS[c]!;
+  if (known !== 0) return known - 1;
+  const cls = isSpace(c) ? SPACE : charClass(c);
+  HIGH_CLASS[c] = cls + 1;
+  return cls;
+}
+
 /** lowerCode from the table below 0x100. */
 function fold(c: number): number {
   return c < 0x100 ? LOWER[c]! : c;
@@ -131,7 +143,7 @@ export function tokenize(text: string, out: Tokens): void {
   let lineStart = true;
   while (i < n) {
     const c = text.charCodeAt(i);
-    let cls = c < 0x250 ? CLASS[c]! : isSpace(c) ? SPACE : charClass(c);
+    let cls = c < 0x250 ? CLASS[c]! : highClass(c);
     if (cls === SPACE) {
       if (c === 10) lineStart = true;
       i++;
@@ -191,7 +203,7 @@ export function tokenize(text: string, out: Tokens): void {
       i++;
       if (i >= n) break;
       d = text.charCodeAt(i);
-      cls = d < 0x250 ? CLASS[d]! : isSpace(d) ? SPACE : charClass(d);
+      cls = d < 0x250 ? CLASS[d]! : highClass(d);
       if (cls === 0 || cls === SPACE) break;
     }
     const len = i - s;
@@ -229,7 +241,7 @@ export function wordHash(word: string): number {
 
 /** The tokenizer's class of any UTF-16 unit: 0 other, 1 upper, 2 lower, 3 digit, 4 whitespace (for the WebAssembly tokenizer, from U+0250 up). */
 export function unitClass(c: number): number {
-  return c < 0x250 ? CLASS[c]! : isSpace(c) ? SPACE : charClass(c);
+  return c < 0x250 ? CLASS[c]! : highClass(c);
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aadhaarValid, abaValid, cardIssuer, cardValid, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid, verhoeffValid } from './validators.ts';
+import { aadhaarValid, abaValid, cardIssuer, cardIssuerOf, cardValid, digitCount, digitsOf, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid, verhoeffValid } from './validators.ts';
 
 type Case = [validator: (value: string) => boolean, value: string, expected: boolean, why: string];
 
@@ -70,5 +70,25 @@ describe('pii validators', () => {
     assert.equal(cardIssuer('5555555555554444'), 'mastercard');
     assert.equal(cardIssuer('378282246310005'), 'amex');
     assert.equal(cardIssuer('9111111111111111'), undefined);
+    // Prefixes are read as numbers even when the value is not all digits (Number of the first k characters).
+    assert.equal(cardIssuer('4111 1111 1111'), cardIssuer('4111'));
+    assert.equal(cardIssuer('37 8282246310005'), undefined);
+    assert.equal(cardIssuer(''), undefined);
+  });
+
+  it('reads digits and issuer prefixes as the string forms do', () => {
+    let s = 7;
+    const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const alphabet = '0123456789 -a';
+    const prefixes = ['', '4', '5', '34', '37', '6011', '65', '644', '622126', '3528', '36', '300', '2131', '1800', '62', '50', '56', '2221', '2720'];
+    for (let k = 0; k < 20000; k++) {
+      let value = prefixes[Math.floor(rand() * prefixes.length)]!;
+      for (let n = Math.floor(rand() * 20); n > 0; n--) value += alphabet[Math.floor(rand() * (rand() < 0.9 ? 10 : alphabet.length))];
+      const digits = value.replace(/[^0-9]/g, '');
+      assert.equal(digitsOf(value), digits);
+      assert.equal(digitCount(value), digits.length);
+      assert.equal(luhnValid(value), /^[0-9]{2,}$/.test(value) && luhnValid(digits), value);
+      assert.equal(cardIssuer(value), cardIssuerOf(value), value);
+    }
   });
 });

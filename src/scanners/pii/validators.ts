@@ -3,23 +3,34 @@
  * Every function takes the value with separators already removed unless it says otherwise.
  */
 
-/** Digits of `value` (other characters dropped). */
+/** Digits of `value` (other characters dropped): `value` itself when it is all digits. */
 export function digitsOf(value: string): string {
-  let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 48 && c <= 57) out += value[i];
+    if (c < 48 || c > 57) return value.replace(NON_DIGITS, '');
   }
-  return out;
+  return value;
+}
+const NON_DIGITS = /[^0-9]/g;
+
+/** How many digits 0-9 `value` has (`digitsOf(value).length`, without building it). */
+export function digitCount(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }
 
 /** Luhn (mod 10) check over a digit string. */
 export function luhnValid(digits: string): boolean {
-  if (!/^[0-9]{2,}$/.test(digits)) return false;
+  if (digits.length < 2) return false;
   let sum = 0;
   let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {
     let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
     if (double) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -33,10 +44,26 @@ export function luhnValid(digits: string): boolean {
 /** Card brand from its issuer prefix (IIN) and length, or undefined when no known range fits. */
 export function cardIssuer(digits: string): string | undefined {
   const n = digits.length;
-  const p2 = Number(digits.slice(0, 2));
-  const p3 = Number(digits.slice(0, 3));
-  const p4 = Number(digits.slice(0, 4));
-  const p6 = Number(digits.slice(0, 6));
+  // The numbers the first 2, 3, 4 and 6 digits make (Number(digits.slice(0, k)), without the strings).
+  let p2 = 0, p3 = 0, p4 = 0, p6 = 0;
+  for (let k = 0, v = 0; k < 6 && k < n; k++) {
+    const d = digits.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return cardIssuerOf(digits);
+    v = v * 10 + d;
+    if (k < 2) p2 = v;
+    if (k < 3) p3 = v;
+    if (k < 4) p4 = v;
+    p6 = v;
+  }
+  return issuerOf(digits, n, p2, p3, p4, p6);
+}
+
+/** cardIssuer with the prefixes read by Number() (for values that are not all digits; tests compare both). */
+export function cardIssuerOf(digits: string): string | undefined {
+  return issuerOf(digits, digits.length, Number(digits.slice(0, 2)), Number(digits.slice(0, 3)), Number(digits.slice(0, 4)), Number(digits.slice(0, 6)));
+}
+
+function issuerOf(digits: string, n: number, p2: number, p3: number, p4: number, p6: number): string | undefined {
   if (digits[0] === '4' && (n === 13 || n === 16 || n === 19)) return 'visa';
   if (((p2 >= 51 && p2 <= 55) || (p6 >= 222100 && p6 <= 272099)) && n === 16) return 'mastercard';
   if ((p2 === 34 || p2 === 37) && n === 15) return 'amex';

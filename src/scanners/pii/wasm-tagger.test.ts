@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countChars, stats } from './char-stats.ts';
-import { setWasm, tagTokensFast, tokenizeInto, tokensFor } from './infer.ts';
+import { countChars, FACT_DIGIT, stats, textFacts } from './char-stats.ts';
+import { gazetteerBit } from './gazetteer.ts';
+import { setWasm, tagTokensFast } from './infer.ts';
+import { tokenizeInto, tokensFor } from './tag-text.ts';
 import { defaultTaggerModel, type TaggerModel } from './tagger.ts';
-import { Tokens, tokenize } from './tokens.ts';
+import { F_CAP, Tokens, tokenize } from './tokens.ts';
 import { sleb, uleb } from './wasm-asm.ts';
 import { WasmTokens } from './wasm-tagger.ts';
 
@@ -112,6 +114,46 @@ describe('pii WebAssembly tagger', () => {
       wasm.labels.fill(0);
       tagTokensFast(model!, kernel, wasm.labels, wasm.margins);
       assert.deepEqual(wasm.labels, js.labels, text);
+    }
+  });
+
+  it('prepares a text in one call as the separate steps do (tokens, labels, counts, facts, given names)', { skip }, () => {
+    setWasm(false);
+    const jsModel: TaggerModel = { ...model! };
+    const plain = new Tokens();
+    tagTokensFast(jsModel, plain, new Uint8Array(1), new Float32Array(1));
+    setWasm(true);
+    const kernel = tokensFor({ ...model! }) as WasmTokens;
+    const given = gazetteerBit('givenName');
+    const rand = random(17);
+    const pieces = ['@', 'a@b.co', '://', 'http://x.io', ':/', ':', '/', 'www.', 'WWW.', 'ww.', 'xwww.', 'www', '.', '3', '٣', '42', 'Maria', 'John', 'Anna', 'Smith'];
+    const inputs = [...texts(1000, 23), '', '@', '://', 'www.', 'a:', ':/', 'w.', '9', '٣'];
+    for (let k = 0; k < 1000; k++) {
+      let text = '';
+      for (let j = Math.floor(rand() * 10); j > 0; j--) text += (rand() < 0.5 ? pieces : PIECES)[Math.floor(rand() * (rand() < 0.5 ? pieces.length : PIECES.length))]! + (rand() < 0.5 ? ' ' : '');
+      inputs.push(text);
+    }
+    for (const text of inputs) {
+      assert.ok(kernel.prepare(text));
+      tokenize(text, plain);
+      assert.deepEqual(tokenArrays(kernel), tokenArrays(plain), JSON.stringify(text));
+      const facts = kernel.tagger.facts();
+      assert.equal(facts, textFacts(text), JSON.stringify(text));
+      const n = plain.count;
+      const js = { labels: new Uint8Array(n), margins: new Float32Array(n) };
+      const gaz = tagTokensFast(jsModel, plain, js.labels, js.margins).gaz;
+      const result = kernel.tagged();
+      assert.deepEqual(Array.from(result.labels.subarray(0, n)), Array.from(js.labels), text);
+      assert.deepEqual(Array.from(result.margins.subarray(0, n)), Array.from(js.margins), text);
+      let givens = 0;
+      for (let i = 0; i < n; i++) if (plain.flags[i]! & F_CAP && gaz[i]! & given) givens++;
+      assert.equal(kernel.tagger.givens(), givens, text);
+      if (facts & FACT_DIGIT) {
+        countChars(text);
+        const expected = { ...stats };
+        kernel.tagger.readCounts();
+        assert.deepEqual({ ...stats }, expected, JSON.stringify(text));
+      }
     }
   });
 

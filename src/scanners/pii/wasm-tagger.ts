@@ -5,13 +5,13 @@
  * and counter's tables after them), and `WasmTokens`, a Tokens whose arrays live in that memory
  * so the text is copied in once and the tokenizer writes where the tagger reads.
  */
-import { charStatsTables, countChars, STAT_FIELDS, statsFrom } from './char-stats.ts';
+import { charStatsTables, countChars, FACT_DIGIT, STAT_FIELDS, statsFrom } from './char-stats.ts';
 import { countCharsKernel } from './kernel-chars.ts';
-import { tokenizeKernel } from './kernel-tokenize.ts';
-import { ARRAY_NAMES, HEADER_STATS, HEADER_TEXT, IS_U8, MODEL_ADDRESSES, MODEL_FIELDS, PAD, ROW, tagKernel, TOKEN_ARRAYS, type ArrayName, type KernelConstants } from './kernel-tag.ts';
+import { ASCII_DIGIT_BIT, CLASS_BIT, tokenizeKernel } from './kernel-tokenize.ts';
+import { ARRAY_NAMES, HEADER_FACTS, HEADER_GIVENS, HEADER_STATS, HEADER_TEXT, IS_U8, MODEL_ADDRESSES, MODEL_FIELDS, PAD, ROW, tagKernel, TOKEN_ARRAYS, type ArrayName, type KernelConstants } from './kernel-tag.ts';
 import type { TokenContext } from './tagger.ts';
 import { Tokens, tokenizerTables, unitClass } from './tokens.ts';
-import { assemble, I32 } from './wasm-asm.ts';
+import { assemble, I32, op, type WasmFunction } from './wasm-asm.ts';
 
 const PAGE = 65536;
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
@@ -68,10 +68,11 @@ function modelBlock(model: KernelModel): Uint8Array {
   }
   for (let l = 0; l < model.labels; l++) view.setInt16(bias + l * 2, model.weights[model.biasBucket * model.labels + l]!, true);
   for (let s = 0; s < model.table.length; s++) view.setInt32(table + s * 4, model.table[s]!, true);
-  // Per unit below U+0250: case fold, class, and the shape letter of a letter or digit (X, x, d).
+  // Per unit below U+0250: case fold, class (as a number and as one bit), and the shape letter of a letter or digit (X, x, d).
   for (let c = 0; c < classes.length; c++) {
     const cls = classes[c]!;
-    view.setUint32(charsAt + c * 4, fold[c]! | (cls << 16) | ((cls === 1 ? 88 : cls === 2 ? 120 : cls === 3 ? 100 : 0) << 24), true);
+    const bits = (cls >= 1 && cls <= 3 ? 1 << (CLASS_BIT + cls) : 0) | (c >= 48 && c <= 57 ? ASCII_DIGIT_BIT : 0);
+    view.setUint32(charsAt + c * 4, fold[c]! | (cls << 16) | bits | ((cls === 1 ? 88 : cls === 2 ? 120 : cls === 3 ? 100 : 0) << 24), true);
   }
   bytes.set(pairs, pairsAt);
   bytes.set(third, thirdAt);
@@ -85,12 +86,34 @@ function modelBlock(model: KernelModel): Uint8Array {
   return bytes;
 }
 
+/** Function indices in the module: the import, then the kernels in `assemble`'s order. */
+const TAG = 1;
+const TOKENIZE = 2;
+const COUNT_CHARS = 3;
+
+/**
+ * The `prepare(n, model, capacity)` export: `tokenize`, then `tag` its tokens, then `countChars`
+ * when the tokenizer saw an ASCII digit (`findStructured` counts only then): one call per text.
+ * Returns `tokenize`'s result (-2: the token arrays are full, nothing tagged).
+ */
+function prepareKernel(): WasmFunction {
+  const [n, model, capacity, count] = [0, 1, 2, 3];
+  const body = [
+    op.get(n), op.get(model), op.get(capacity), op.call(TOKENIZE), op.tee(count), op.i32(0), op.ltS, op.if, op.get(count), op.return, op.end,
+    op.get(count), op.get(model), op.call(TAG),
+    op.i32(HEADER_FACTS * 4), op.load(0), op.i32(FACT_DIGIT), op.and, op.if, op.get(n), op.get(model), op.call(COUNT_CHARS), op.end,
+    op.get(count),
+  ];
+  return { name: 'prepare', params: 3, results: [I32], locals: [[1, I32]], body };
+}
+
 /** One model's kernels and memory. */
 export class WasmTagger {
   private readonly memory: WebAssembly.Memory;
   private readonly runTag: (n: number, model: number) => void;
   private readonly runTokenize: (n: number, model: number, capacity: number) => number;
   private readonly runCount: (n: number, model: number) => void;
+  private readonly runPrepare: (n: number, model: number, capacity: number) => number;
   private readonly modelBytes: Uint8Array;
   private model = 0;
   /** Token capacity of the arrays (sentinels not counted) and UTF-16 units the text region holds. */
@@ -110,12 +133,13 @@ export class WasmTagger {
 
   constructor(k: KernelConstants, model: KernelModel) {
     const imports = [{ module: 'pii', name: 'unitClass', params: 1, results: [I32] }];
-    const module = new WebAssembly.Module(assemble([tagKernel(k), tokenizeKernel(), countCharsKernel()], 1, imports));
+    const module = new WebAssembly.Module(assemble([tagKernel(k), tokenizeKernel(), countCharsKernel(), prepareKernel()], 1, imports));
     const instance = new WebAssembly.Instance(module, { pii: { unitClass } });
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.runTag = instance.exports.tag as WasmTagger['runTag'];
     this.runTokenize = instance.exports.tokenize as WasmTagger['runTokenize'];
     this.runCount = instance.exports.countChars as WasmTagger['runCount'];
+    this.runPrepare = instance.exports.prepare as WasmTagger['runPrepare'];
     this.modelBytes = modelBlock(model);
     this.layout(1024, 0, 4096);
   }
@@ -127,7 +151,7 @@ export class WasmTagger {
   layout(capacity: number, keep = 0, textCapacity = this.textCapacity): void {
     const saved = keep > 0 ? TOKEN_ARRAYS.map((name) => this.view(name).slice(0, keep)) : [];
     const slots = capacity + 2 * PAD;
-    const statsAt = align((HEADER_STATS + 1) * 4, 64);
+    const statsAt = align((HEADER_GIVENS + 1) * 4, 64);
     let at = align(statsAt + STAT_FIELDS.length * 4, 64);
     const address: number[] = [];
     for (const name of ARRAY_NAMES) {
@@ -196,6 +220,26 @@ export class WasmTagger {
   tag(n: number): void {
     this.runTag(n, this.model);
   }
+
+  /** Tokenizes, tags and (with an ASCII digit) counts the loaded text (`n` units) in one call: `tokenize`'s result. */
+  prepare(n: number): number {
+    return this.runPrepare(n, this.model, this.capacity);
+  }
+
+  /** The `FACT_*` bits the last `tokenize` or `prepare` found in the text. */
+  facts(): number {
+    return this.m32[HEADER_FACTS]!;
+  }
+
+  /** Capitalised tokens in the given-name list seen by the last `tag` or `prepare` (HEADER_GIVENS). */
+  givens(): number {
+    return this.m32[HEADER_GIVENS]!;
+  }
+
+  /** Sets `stats` from the counts the last `countChars` or `prepare` wrote. */
+  readonly readCounts = (): void => {
+    statsFrom(this.m32, this.statsAt);
+  };
 }
 
 /** Tokens whose arrays live in a `WasmTagger`'s memory: the tokenizer writes where the kernel reads. */
@@ -227,8 +271,13 @@ export class WasmTokens extends Tokens {
 
   /** Runs the tag kernel over this Tokens' own tokens; the result's arrays are views of its memory, valid until the next call. */
   tagHere(): TagResult {
+    this.tagger.tag(this.count);
+    return this.tagged();
+  }
+
+  /** The labels and margins the kernel last wrote for this Tokens' tokens (views of its memory). */
+  tagged(): TagResult {
     const w = this.tagger;
-    w.tag(this.count);
     if (this.viewsOf !== this.start) {
       this.context = { word: w.view('word') as Int32Array, gaz: w.view('gaz') as Int32Array, sent: w.view('sent') as Int32Array };
       this.result = { labels: w.view('label'), margins: w.f32.subarray(w.index.margin, w.index.margin + w.capacity), context: this.context };
@@ -273,6 +322,30 @@ export class WasmTokens extends Tokens {
     }
     t.load(text);
     return true;
+  }
+
+  /**
+   * Tokenizes and tags `text` and counts its characters when it has an ASCII digit, in one kernel
+   * call: then `tagged()`, `tagger.facts()` and `tagger.readCounts` hold the results. False (nothing
+   * done) when the text is too long for the kernels.
+   */
+  prepare(text: string): boolean {
+    const t = this.tagger;
+    const n = text.length;
+    if (n > KERNEL_TEXT_LIMIT) return false;
+    this.count = 0;
+    // (growing the token arrays moves the text region: the text is loaded after)
+    if (t.capacity < n && t.capacity < (n >> 2) + 64) this.grow((n >> 2) + 64);
+    for (;;) {
+      if (t.loaded !== text) this.loadText(text);
+      const count = t.prepare(n);
+      if (count === -2) {
+        this.grow(Math.min(n, t.capacity * 2));
+        continue;
+      }
+      this.count = count;
+      return true;
+    }
   }
 
   /** `countChars` for `findStructured`: from the kernel when it holds `text` (`loadText`), else char-stats.ts. */
