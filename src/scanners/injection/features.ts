@@ -3,7 +3,10 @@
  * (scripts/train-injection.ts) and inference share this one function, so the two can never drift.
  *
  * Everything here is a single linear pass over the text: no regexes on input, no substrings per
- * gram (hashes roll over char codes), so cost is O(length) with a small constant.
+ * gram (hashes roll over char codes), so cost is O(length) with a small constant. The word scan
+ * writes every word's folded codes into one reusable buffer, and features are deduplicated in a
+ * reusable bitmap that also yields them in sorted order (features.test.ts checks the result
+ * against a plain reference implementation).
  */
 
 import { gibberishLevel } from './gibberish.ts';
@@ -38,39 +41,104 @@ const MIN_NORM = 150;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** Leetspeak digits and symbols read as the letters they imitate, only inside words that have letters. */
-const LEET: Record<number, number> = { 48: 111, 49: 105, 51: 101, 52: 97, 53: 115, 55: 116, 64: 97, 36: 115 };
+/**
+ * Char class bits per UTF-16 code unit: 0 separator, WORD for word chars, plus LETTER (ASCII
+ * lowercase or any non-ASCII word char) or LEETCHAR (a digit/symbol read as a letter inside words
+ * that have letters). Word chars: ASCII letters/digits, the leet symbols, and every non-ASCII code
+ * unit except ideographic space and U+2000-206F (other scripts are letters here; punctuation
+ * outside ASCII is rare after NFKC and cheap to include).
+ */
+const WORD = 1;
+const LETTER = 2;
+const LEETCHAR = 4;
+const CLASS = new Uint8Array(0x10000);
+/** Leetspeak digits and symbols as the letters they imitate (0 -> o, 1 -> i, 3 -> e, 4/@ -> a, 5/$ -> s, 7 -> t). */
+const LEET = new Uint8Array(128);
+{
+  for (let c = 48; c <= 57; c++) CLASS[c] = WORD;
+  for (let c = 65; c <= 90; c++) CLASS[c] = WORD; // never met: words are read from lowercased text
+  for (let c = 97; c <= 122; c++) CLASS[c] = WORD | LETTER;
+  CLASS.fill(WORD | LETTER, 128);
+  CLASS.fill(0, 0x2000, 0x2070);
+  CLASS[0x3000] = 0;
+  const leet: [number, number][] = [[48, 111], [49, 105], [51, 101], [52, 97], [53, 115], [55, 116], [64, 97], [36, 115]];
+  for (const [from, to] of leet) {
+    CLASS[from] = WORD | LEETCHAR;
+    LEET[from] = to;
+  }
+}
 
-function isWordChar(code: number): boolean {
-  // ASCII letters/digits, the leet symbols, and every non-ASCII code unit (other scripts are letters here;
-  // punctuation outside ASCII is rare after NFKC and cheap to include).
-  return (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 64 || code === 36 || (code > 127 && code !== 0x3000 && !(code >= 0x2000 && code <= 0x206f));
+/** Folds the leet chars of `codes[start, end)` (a word that has letters). */
+function foldLeet(codes: Uint16Array, start: number, end: number): void {
+  for (let j = start; j < end; j++) {
+    const c = codes[j]!;
+    if (c < 128 && LEET[c] !== 0) codes[j] = LEET[c]!;
+  }
+}
+
+/**
+ * The last scan's words: folded codes of word i are `wordCodes[wordStart[i], wordStart[i + 1] - 1)`,
+ * each word preceded and followed by a space (32), so the space-padded form char grams read is
+ * `[wordStart[i] - 1, wordStart[i + 1])`. Reused between calls (single-threaded, grown on demand).
+ */
+let wordCodes = new Uint16Array(1024);
+let wordStart = new Int32Array(512);
+
+/** Splits lowercased text into words in `wordCodes`/`wordStart`; returns the word count. */
+function scanWords(lowered: string): number {
+  const length = lowered.length;
+  // Each word also takes one space after it, and there are at most (length + 1) / 2 words.
+  const needed = length + (length >> 1) + 3;
+  if (wordCodes.length < needed) wordCodes = new Uint16Array(Math.max(needed, wordCodes.length * 2));
+  if (wordStart.length < (length >> 1) + 2) wordStart = new Int32Array(Math.max((length >> 1) + 2, wordStart.length * 2));
+  const codes = wordCodes;
+  const starts = wordStart;
+  codes[0] = 32;
+  let count = 0;
+  let at = 1;
+  let start = 1;
+  let kinds = 0;
+  for (let i = 0; i < length; i++) {
+    const c = lowered.charCodeAt(i);
+    const kind = CLASS[c]!;
+    if (kind !== 0) {
+      kinds |= kind;
+      codes[at++] = c;
+    } else if (at !== start) {
+      if ((kinds & (LETTER | LEETCHAR)) === (LETTER | LEETCHAR)) foldLeet(codes, start, at);
+      starts[count++] = start;
+      codes[at++] = 32;
+      start = at;
+      kinds = 0;
+    }
+  }
+  if (at !== start) {
+    if ((kinds & (LETTER | LEETCHAR)) === (LETTER | LEETCHAR)) foldLeet(codes, start, at);
+    starts[count++] = start;
+    codes[at++] = 32;
+    start = at;
+  }
+  starts[count] = start;
+  return count;
+}
+
+/** Scans `lowered` (already lowercased) and hands back the buffers; for gloss.ts. Valid until the next scan. */
+export function scanLoweredWords(lowered: string): { count: number; codes: Uint16Array; starts: Int32Array } {
+  const count = scanWords(lowered);
+  return { count, codes: wordCodes, starts: wordStart };
 }
 
 /** Splits into lowercased words (as char-code arrays), folding leetspeak inside words that contain letters. */
 export function words(text: string): number[][] {
-  const out: number[][] = [];
-  let current: number[] = [];
-  let letters = false;
-  const flush = (): void => {
-    if (current.length === 0) return;
-    if (letters) for (let i = 0; i < current.length; i++) current[i] = LEET[current[i]!] ?? current[i]!;
-    out.push(current);
-    current = [];
-    letters = false;
-  };
   // Lowercased once up front: per-character toLowerCase would allocate for every non-ASCII char.
-  const lowered = text.toLowerCase();
-  for (let i = 0; i < lowered.length; i++) {
-    const c = lowered.charCodeAt(i);
-    if (!isWordChar(c)) {
-      flush();
-      continue;
-    }
-    if ((c >= 97 && c <= 122) || c > 127) letters = true;
-    current.push(c);
+  const count = scanWords(text.toLowerCase());
+  const out: number[][] = new Array(count);
+  for (let w = 0; w < count; w++) {
+    const start = wordStart[w]!;
+    const word = new Array<number>(wordStart[w + 1]! - 1 - start);
+    for (let j = 0; j < word.length; j++) word[j] = wordCodes[start + j]!;
+    out[w] = word;
   }
-  flush();
   return out;
 }
 
@@ -82,51 +150,172 @@ function hashCodes(seed: number, codes: readonly number[]): number {
 
 /** Cues that carry intent and survive tokenisation poorly: role markers and delimiters. */
 const PUNCT_CUES = ['###', '<|', '|>', '[inst]', '[/inst]', '```', '---', '==='];
+const PUNCT_HASHES = PUNCT_CUES.map((_, i) => hashCodes(0x51ed270b + i, [i]));
+const gibberishHash = (level: number): number => hashCodes(0x6a09e667, [level]);
+
+/**
+ * Feature collection: a bitmap over the 2^bits hashed buckets dedupes as features arrive (like a
+ * Set), `features` lists each bucket once in first-seen order, and a summary bitmap (one bit per
+ * 32-bucket word) lets the sorted output be read off in O(2^bits / 1024 + unique) with no sort
+ * (typed-array sort is slow here). Both bitmaps are all-zero between calls. Used for bits <= 24;
+ * other sizes go through a Set and a sort (no model uses them).
+ */
+const MAX_BITMAP_BITS = 24;
+let bitmapBits = -1;
+let bitmap = new Int32Array(1);
+let summary = new Int32Array(1);
+/** Set while a call has marks in the bitmaps; still set at the next call only if one threw midway. */
+let dirty = false;
+let features = new Uint32Array(4096);
+
+function reserve(needed: number): void {
+  if (features.length >= needed) return;
+  const grown = new Uint32Array(Math.max(needed, features.length * 2));
+  grown.set(features);
+  features = grown;
+}
+
+/** Sizes the bitmaps for 2^bits buckets; kept at the largest size met, so models of different sizes share them. */
+function useBitmap(bits: number): void {
+  if (dirty) {
+    bitmap.fill(0);
+    summary.fill(0);
+  }
+  dirty = true;
+  if (bits <= bitmapBits) return;
+  bitmapBits = bits;
+  bitmap = new Int32Array(Math.max(1, 2 ** bits / 32));
+  summary = new Int32Array(Math.max(1, bitmap.length / 32));
+}
+
+/** Adds bucket `index` (< 2^bits) to `features[count]` unless already present; returns the new count. */
+function mark(index: number, count: number): number {
+  const word = index >>> 5;
+  const bit = 1 << (index & 31);
+  const held = bitmap[word]!;
+  if ((held & bit) !== 0) return count;
+  if (held === 0) summary[word >>> 5] = summary[word >>> 5]! | (1 << (word & 31));
+  bitmap[word] = held | bit;
+  features[count] = index;
+  return count + 1;
+}
+
+/** Writes the marked buckets (all below 2^bits) in ascending order into `out` from 0 and clears both bitmaps. */
+function drainSorted(out: Uint32Array, bits: number): void {
+  let k = 0;
+  const summaryWords = Math.ceil(2 ** bits / 1024);
+  for (let s = 0; s < summaryWords; s++) {
+    let words = summary[s]!;
+    if (words === 0) continue;
+    summary[s] = 0;
+    while (words !== 0) {
+      const low = words & -words;
+      words ^= low;
+      const word = (s << 5) + 31 - Math.clz32(low);
+      let held = bitmap[word]!;
+      bitmap[word] = 0;
+      while (held !== 0) {
+        const one = held & -held;
+        held ^= one;
+        out[k++] = (word << 5) + 31 - Math.clz32(one);
+      }
+    }
+  }
+}
+
+/** The caller's extra indices above the 2^bits buckets, as sorted unique uint32 values. */
+function extraIndices(bits: number, extra: readonly number[]): number[] {
+  const size = 1 << bits;
+  const values = extra.map((id) => (size + id) >>> 0).sort((a, b) => a - b);
+  return values.filter((value, i) => i === 0 || value !== values[i - 1]);
+}
 
 /**
  * Features of one text: word unigrams and bigrams, optional skip-bigrams, char 3-5-grams inside
  * space-padded words, a few punctuation cues, and the caller's extra indices.
  */
 export function featurize(text: string, options: FeatureOptions): SparseVector {
-  const mask = (1 << options.bits) - 1;
-  const set = new Set<number>();
-  const list = words(text);
+  const bits = options.bits;
+  if (!(bits >= 0 && bits <= MAX_BITMAP_BITS)) return featurizeWithSet(text, options);
+  useBitmap(bits);
+  const mask = (1 << bits) - 1;
+  const lowered = text.toLowerCase();
+  const count = scanWords(lowered);
+  const codes = wordCodes;
+  const starts = wordStart;
   const skip = options.skipGrams ?? 0;
-  const recent: number[] = [];
-  let previous = -1;
-  for (const word of list) {
-    const wordHash = hashCodes(FNV_OFFSET, word);
-    set.add((wordHash ^ 0x9e3779b9) & mask);
-    if (previous >= 0) set.add((Math.imul(previous, 31) ^ wordHash ^ 0x85ebca6b) & mask);
-    previous = wordHash;
-    if (skip >= 2) {
-      // recent[k] is the word k+1 back: pairs with words 2..skip back.
-      for (let back = 2; back <= skip && back <= recent.length; back++) set.add((Math.imul(recent[back - 1]!, 0x2c1b3c6d) ^ wordHash ^ 0x165667b1) & mask);
-      recent.unshift(wordHash);
-      if (recent.length > skip) recent.pop();
+  const charGrams = options.charGrams !== false;
+  // Upper bound of the unique buckets the word loop can add: 2 + (skip - 1) per word, 3 grams per padded char; doubled for topic copies.
+  reserve(Math.min(2 * (count * (2 + Math.max(skip - 1, 0)) + (charGrams ? 3 * starts[count]! : 0) + 16), mask + 1));
+  let n = 0;
+  // Word hashes kept only for skip-grams (the word `back` words before word w is hashes[w - back]).
+  const hashes = skip >= 2 ? new Int32Array(count) : undefined;
+  let previous = 0;
+  for (let w = 0; w < count; w++) {
+    const start = starts[w]!;
+    const end = starts[w + 1]! - 1;
+    let h = FNV_OFFSET | 0;
+    for (let j = start; j < end; j++) h = Math.imul(h ^ codes[j]!, FNV_PRIME);
+    n = mark((h ^ 0x9e3779b9) & mask, n);
+    if (w > 0) n = mark((Math.imul(previous, 31) ^ h ^ 0x85ebca6b) & mask, n);
+    previous = h;
+    if (hashes) {
+      hashes[w] = h;
+      const farthest = Math.min(skip, w);
+      for (let back = 2; back <= farthest; back++) n = mark((Math.imul(hashes[w - back]!, 0x2c1b3c6d) ^ h ^ 0x165667b1) & mask, n);
     }
+    if (!charGrams) continue;
     // Space-padded so prefixes and suffixes are their own grams; long words (CJK runs) still cost O(length).
-    if (options.charGrams === false) continue;
-    const padded = word.length > 64 ? word : [32, ...word, 32];
-    for (let start = 0; start + 3 <= padded.length; start++) {
-      let h = 0x2f1a3b4c;
-      for (let n = 0; n < 5 && start + n < padded.length; n++) {
-        h = Math.imul(h ^ padded[start + n]!, FNV_PRIME);
-        if (n >= 2) set.add((h >>> 0) & mask);
+    const from = end - start > 64 ? start : start - 1;
+    const to = end - start > 64 ? end : end + 1;
+    for (let s = from; s + 3 <= to; s++) {
+      let g = Math.imul(Math.imul(Math.imul(0x2f1a3b4c ^ codes[s]!, FNV_PRIME) ^ codes[s + 1]!, FNV_PRIME) ^ codes[s + 2]!, FNV_PRIME);
+      n = mark(g & mask, n);
+      if (s + 3 < to) {
+        g = Math.imul(g ^ codes[s + 3]!, FNV_PRIME);
+        n = mark(g & mask, n);
+        if (s + 4 < to) n = mark(Math.imul(g ^ codes[s + 4]!, FNV_PRIME) & mask, n);
       }
     }
   }
-  const lowerText = text.length > 4096 ? text.slice(0, 4096).toLowerCase() : text.toLowerCase();
-  for (let i = 0; i < PUNCT_CUES.length; i++) if (lowerText.includes(PUNCT_CUES[i]!)) set.add(hashCodes(0x51ed270b + i, [i]) & mask);
-  if (options.gibberish) {
-    const level = gibberishLevel(text);
-    for (let l = 1; l <= level; l++) set.add(hashCodes(0x6a09e667, [l]) & mask);
-  }
-  if (options.topicCopy) for (const index of [...set]) set.add((Math.imul(index ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask);
-  const size = 1 << options.bits;
-  for (const extra of options.extra) set.add(size + extra);
-  const indices = Uint32Array.from(set).sort();
+  const lowerText = text.length > 4096 ? text.slice(0, 4096).toLowerCase() : lowered;
+  for (let i = 0; i < PUNCT_CUES.length; i++) if (lowerText.includes(PUNCT_CUES[i]!)) n = mark(PUNCT_HASHES[i]! & mask, n);
+  if (options.gibberish) for (let l = gibberishLevel(text); l >= 1; l--) n = mark(gibberishHash(l) & mask, n);
+  if (options.topicCopy) for (let i = 0, base = n; i < base; i++) n = mark((Math.imul(features[i]! ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask, n);
+  const extra = options.extra.length > 0 ? extraIndices(bits, options.extra) : [];
+  let indices = new Uint32Array(n + extra.length);
+  drainSorted(indices, bits);
+  dirty = false;
+  for (let i = 0; i < extra.length; i++) indices[n + i] = extra[i]!;
+  // Extras normally sit above every bucket; an extra inside the bucket range falls back to a merge.
+  if (extra.length > 0 && n > 0 && extra[0]! <= indices[n - 1]!) indices = Uint32Array.from(new Set(indices)).sort();
   // Normalising by at least MIN_NORM features keeps a two-word greeting from getting a huge
   // per-feature weight: short texts lean on the bias (benign) unless a signature fires.
-  return { indices, value: indices.length > 0 ? 1 / Math.sqrt(Math.max(indices.length, MIN_NORM)) : 0 };
+  return { indices, value: normValue(indices.length) };
+}
+
+const normValue = (count: number): number => (count > 0 ? 1 / Math.sqrt(Math.max(count, MIN_NORM)) : 0);
+
+/** The same features collected in a Set and sorted (bucket counts the bitmap does not cover). */
+function featurizeWithSet(text: string, options: FeatureOptions): SparseVector {
+  const mask = (1 << options.bits) - 1;
+  const set = new Set<number>();
+  const list = words(text);
+  const hashes = list.map((word) => hashCodes(FNV_OFFSET, word));
+  for (let w = 0; w < list.length; w++) {
+    const h = hashes[w]!;
+    set.add((h ^ 0x9e3779b9) & mask);
+    if (w > 0) set.add((Math.imul(hashes[w - 1]!, 31) ^ h ^ 0x85ebca6b) & mask);
+    for (let back = 2; back <= (options.skipGrams ?? 0) && back <= w; back++) set.add((Math.imul(hashes[w - back]!, 0x2c1b3c6d) ^ h ^ 0x165667b1) & mask);
+    if (options.charGrams === false) continue;
+    const padded = list[w]!.length > 64 ? list[w]! : [32, ...list[w]!, 32];
+    for (let n = 3; n <= 5; n++) for (let s = 0; s + n <= padded.length; s++) set.add(hashCodes(0x2f1a3b4c, padded.slice(s, s + n)) & mask);
+  }
+  const lowerText = text.slice(0, 4096).toLowerCase();
+  for (let i = 0; i < PUNCT_CUES.length; i++) if (lowerText.includes(PUNCT_CUES[i]!)) set.add(PUNCT_HASHES[i]! & mask);
+  if (options.gibberish) for (let l = 1; l <= gibberishLevel(text); l++) set.add(gibberishHash(l) & mask);
+  if (options.topicCopy) for (const index of [...set]) set.add((Math.imul(index ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask);
+  for (const extra of options.extra) set.add((1 << options.bits) + extra);
+  const indices = Uint32Array.from(set).sort();
+  return { indices, value: normValue(indices.length) };
 }
