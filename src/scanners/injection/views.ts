@@ -36,11 +36,12 @@ function letterIndex(code: number): number {
 }
 
 /** True when `line` reads as rot13 of Latin-script text. */
-function looksRot13(line: string): boolean {
+/** Whether `text[start, end)` (one line) reads better rot13-decoded than as it is. */
+function looksRot13(text: string, start = 0, end = text.length): boolean {
   let letters = 0;
   let gain = 0;
-  for (let i = 0; i < line.length; i++) {
-    const index = letterIndex(line.charCodeAt(i));
+  for (let i = start; i < end; i++) {
+    const index = letterIndex(text.charCodeAt(i));
     if (index < 0) continue;
     letters++;
     gain += LOG_FREQ[(index + 13) % 26]! - LOG_FREQ[index]!;
@@ -49,6 +50,15 @@ function looksRot13(line: string): boolean {
 }
 
 function rot13View(text: string): string | null {
+  // Nearly every text has no rot13 line: find that out without splitting it.
+  let found = false;
+  for (let start = 0; start <= text.length && !found; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    found = looksRot13(text, start, end);
+    start = end + 1;
+  }
+  if (!found) return null;
   const lines = text.split('\n');
   let any = false;
   const out = lines.map((line) => {
@@ -137,11 +147,22 @@ const ONSETS = new Set('th wh sh ch ph st str sp spr sc sk sm sn sw tw qu kn wr 
 
 /** Pig Latin back to English when most words end in -ay (`erewhay oesday` -> `where does`). */
 function pigLatinView(text: string): string | null {
-  const words = text.match(/[A-Za-z]+/g);
-  if (!words || words.length < 3) return null;
+  // Count ASCII-letter words and those of 3+ letters ending in "ay" (any case) without allocating.
+  let words = 0;
   let pig = 0;
-  for (const word of words) if (word.length >= 3 && /ay$/i.test(word)) pig++;
-  if (pig * 10 < words.length * 6) return null;
+  let run = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      run++;
+      continue;
+    }
+    if (run === 0) continue;
+    words++;
+    if (run >= 3 && (text.charCodeAt(i - 1) | 32) === 121 && (text.charCodeAt(i - 2) | 32) === 97) pig++;
+    run = 0;
+  }
+  if (words < 3 || pig * 10 < words * 6) return null;
   return text.replace(/[A-Za-z]+/g, (word) => {
     if (word.length < 3 || !/ay$/i.test(word)) return word;
     const stem = word.slice(0, -2);
