@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MODELS_DIR } from '../src/scanners/injection/model.ts';
+import { MODELS_DIR, sigmoid } from '../src/scanners/injection/model.ts';
 import { featurize } from '../src/scanners/injection/features.ts';
 import { HARMFUL_HEAD, HARMFUL_TASK } from '../src/scanners/harmful/analyze.ts';
 import { CUE_FEATURES, CUES_VERSION, harmfulCues, TOPIC_FEATURES } from '../src/scanners/harmful/cues.ts';
@@ -160,7 +160,7 @@ function main(): void {
   const oof = flags.get('--oof');
   if (typeof oof === 'string') {
     const { a, b } = combination.platt;
-    writeFileSync(oof, rows.map((row, index) => JSON.stringify({ text: row.text, label: row.label, source: row.source, score: Number((1 / (1 + Math.exp(-(a * combined[index]! + b)))).toFixed(4)) })).join('\n') + '\n');
+    writeFileSync(oof, rows.map((row, index) => JSON.stringify({ text: row.text, label: row.label, source: row.source, score: Number(sigmoid(a * combined[index]! + b).toFixed(4)) })).join('\n') + '\n');
     log(`${HARMFUL_TASK}: out-of-fold scores written to ${oof} (threshold ${combination.threshold})`);
   }
   heads[HARMFUL_HEAD] = { ...combination, weights: '' };

@@ -10,7 +10,9 @@ import { FindingCollector } from '../shared/result.ts';
 import { defineScanner, type ScanContext, type ScanInput, type ScanResult, type ScanSegment } from '../types.ts';
 import { detectPii, resolveOverlaps, type PiiEntity } from './detect.ts';
 import { DEFAULT_TYPES, entityInfo, PII_TYPES } from './entities.ts';
+import { kernelOf } from './infer.ts';
 import { evidenceHint, STYLES, styled, type StyleOptions } from './styles.ts';
+import { defaultTaggerModel } from './tagger.ts';
 
 export { detectPii, type DetectOptions, type PiiEntity } from './detect.ts';
 export { PII_TYPES, DEFAULT_TYPES } from './entities.ts';
@@ -51,6 +53,11 @@ interface Compiled {
 }
 
 function compile(config: PiiConfig): Compiled {
+  // Load the tagger and assemble its WebAssembly kernel now (~40 ms), at start-up, not on the first request.
+  if (config.tagger) {
+    const model = defaultTaggerModel();
+    if (model) kernelOf(model);
+  }
   return {
     config,
     allow: new Set(config.allowList.map((value) => value.trim().toLowerCase())),
