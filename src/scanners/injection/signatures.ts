@@ -5,7 +5,7 @@
  * SIGNATURES_VERSION whenever a pattern changes: events and the model metadata record it.
  */
 
-import { RegexPrefilter } from '../shared/regex-prefilter.ts';
+import { LiteralPrefilter } from '../shared/literal-prefilter.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
@@ -127,15 +127,15 @@ export interface SignatureHit {
   end: number;
 }
 
-/** Which signatures can match a text, in one RE2 pass (`regex-prefilter.ts`): the rest are not run. */
-let prefilter: RegexPrefilter | undefined;
+/** Which signatures can match a text, from the literal strings they need (`literal-prefilter.ts`): the rest are not run. */
+let prefilter: LiteralPrefilter | undefined;
 
 /**
- * Builds the signatures' RE2 Sets (~140 ms, once per process). Scanner factories call it so a
+ * Builds the signatures' prefilter (~150 ms, once per process). Scanner factories call it so a
  * gateway pays at start-up, not on its first request; commands that never scan never pay.
  */
-export function signaturePrefilter(): RegexPrefilter {
-  return (prefilter ??= new RegexPrefilter(SIGNATURES.map((signature) => signature.pattern)));
+export function signaturePrefilter(): LiteralPrefilter {
+  return (prefilter ??= new LiteralPrefilter(SIGNATURES.map((signature) => signature.pattern)));
 }
 
 /** First match of each signature in `text` (one finding per rule per text is enough to decide). */
