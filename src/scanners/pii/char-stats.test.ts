@@ -15,7 +15,7 @@ const GATES: [string, RegExp, (text: string) => boolean][] = [
   ['ten', RE.ten, () => stats.tenLike > 0],
   ['twelve', RE.twelve, () => stats.twelveLike > 0],
   ['pan', RE.pan, (text) => stats.panLike > 0 && hasUppers(text, 6)],
-  ['nino', RE.nino, () => stats.spaced >= 6 && stats.ninoLike > 0],
+  ['nino', RE.nino, () => stats.spaced >= 6 && stats.ninoLike > 0 && stats.ninoTail > 0],
   ['iban', RE.iban, () => stats.ibanLike > 0],
   ['vat', RE.vat, () => stats.vatWords > 0],
   ['dateNum', RE.dateNum, () => stats.dates > 0],
@@ -106,6 +106,24 @@ describe('pii char stats: the digit window', () => {
       { numRuns: 5000, seed: 7 },
     );
   });
+
+  it('counts a phone core wherever the phone pattern matches', () => {
+    for (const text of ['call 555-0134', '+1 (212) 555 0134', '+442079460958', '2125550134', '4111 1111 1111 1111']) {
+      countChars(text);
+      assert.ok(matches(RE.phone, text) && stats.phoneCore > 0, text);
+    }
+    for (const text of ['card 4111111111111111', 'a 1-2 b 3.4', '12345678901234']) {
+      countChars(text);
+      assert.ok(!matches(RE.phone, text) && stats.phoneCore === 0, text);
+    }
+    fc.assert(
+      fc.property(TEXT, (value) => {
+        countChars(value);
+        if (matches(RE.phone, value)) assert.ok(stats.phoneCore > 0, JSON.stringify(value));
+      }),
+      { numRuns: 20000, seed: 9 },
+    );
+  });
 });
 
 describe('pii structured: the IPv6 gate', () => {
@@ -121,6 +139,43 @@ describe('pii structured: the IPv6 gate', () => {
         if (matches(RE.ipv6, value)) assert.ok(colonPair(value), JSON.stringify(value));
       }),
       { numRuns: 20000, seed: 11 },
+    );
+  });
+});
+
+describe('pii char stats: where the letter-led patterns start', () => {
+  // findStructured runs these from the index given here on (lastIndex), not from 0.
+  const STARTS: [string, RegExp, () => number][] = [
+    ['pan', RE.pan, () => Math.max(0, stats.firstDigit - 5)],
+    ['nino', RE.nino, () => Math.max(0, stats.firstDigit - 3)],
+    ['iban', RE.iban, () => Math.max(0, stats.firstDigit - 2)],
+    ['dateName', RE.dateName, () => Math.min(stats.firstDigit, stats.firstMonth)],
+    ['idContext', RE.idContext, () => stats.firstIdWord],
+  ];
+  const first = (re: RegExp, text: string): number => {
+    re.lastIndex = 0;
+    const m = re.exec(text);
+    re.lastIndex = 0;
+    return m === null ? -1 : m.index;
+  };
+
+  it('finds no match before that index (random texts)', () => {
+    for (const text of ['Pay DE89 3704 0044 0532 0130 00', 'since 5 March 2020', 'March 5, 2020 and 2021', 'x passport X1234567', 'NI AB 12 34 56 C', 'PAN ABCPE1234F']) {
+      countChars(text);
+      for (const [name, re, start] of STARTS) {
+        const at = first(re, text);
+        if (at >= 0) assert.ok(at >= start(), `${name}: ${JSON.stringify(text)}`);
+      }
+    }
+    fc.assert(
+      fc.property(TEXT, (value) => {
+        countChars(value);
+        for (const [name, re, start] of STARTS) {
+          const at = first(re, value);
+          if (at >= 0) assert.ok(at >= start() && start() >= 0, `${name}: ${JSON.stringify(value)}`);
+        }
+      }),
+      { numRuns: 20000, seed: 23 },
     );
   });
 });

@@ -18,7 +18,10 @@ export const stats = {
   dots: 0,
   colons: 0,
   dashes: 0,
-  /** Words starting with a month's first three letters (case-insensitive). */
+  /**
+   * Words starting with a month's first three letters (case-insensitive) with a digit and a space
+   * right before them or a space and a digit right after them.
+   */
   months: 0,
   spaced: 0,
   phoneLike: 0,
@@ -28,7 +31,7 @@ export const stats = {
   dates: 0,
   /** Words starting like a postcode keyword: zip, pos(tal, tcode), plz (case-insensitive). */
   zipWords: 0,
-  /** Words starting like an identifier context keyword (`ID_PREFIXES`, case-insensitive). */
+  /** Words starting like an identifier context keyword (`ID_PREFIXES`, case-insensitive, four letters). */
   idWords: 0,
   /** Words starting with an EU VAT country code (DE IT BE PL NL FR, upper case). */
   vatWords: 0,
@@ -37,6 +40,8 @@ export const stats = {
   ninoLike: 0,
   /** Runs of >= 4 digits right after a five-capital word (PAN). */
   panLike: 0,
+  /** Runs of 2, 4 or 6 digits, then (after one space at most) A-D or a-d and no letter or digit: a NINO's end. */
+  ninoTail: 0,
   /**
    * Digit groups (runs joined by single spaces or hyphens) shaped like a 9-digit number (routing
    * number: one run of 9), an SSN (9, or 3-2-4), a 10-digit number (10, 3-7, 6-4, 3-3-4) and a
@@ -46,14 +51,31 @@ export const stats = {
   ssnLike: 0,
   tenLike: 0,
   twelveLike: 0,
+  /**
+   * Digit runs that can hold the core of a phone match (RE.phone): a run of >= 2 digits right
+   * after one space, dot or hyphen that follows >= 2 digits, or a run of 10-13 digits.
+   */
+  phoneCore: 0,
   /** Where the first and last ASCII digits are (-1 when none). */
   firstDigit: -1,
   lastDigit: -1,
+  /**
+   * Where the first word counted in `idWords` and in `months` starts (-1 when none): the patterns
+   * those words gate start no earlier, so they are run from there.
+   */
+  firstIdWord: -1,
+  firstMonth: -1,
 };
 
 const MONTH = 1;
 const ZIP = 2;
 const ID = 4;
+/**
+ * What an identifier prefix needs of the word's fourth unit (THIRD's bits 3-7): nothing, letter
+ * 1-26 (a-z, either case), or no letter (the keyword is a whole three-letter word).
+ */
+const FOURTH_ANY = 0;
+const FOURTH_NOT_LETTER = 27;
 /** Letters a..z as 0..25; 26 stands for "not a letter" (the end of a two-letter word). */
 const NOT_LETTER = 26;
 /**
@@ -67,16 +89,22 @@ function addPrefix(prefix: string, bit: number): void {
   const at = (k: number): number => (k < prefix.length ? prefix.charCodeAt(k) - 97 : NOT_LETTER);
   const pair = at(0) * 26 + at(1);
   if (PAIRS[pair] === 0) PAIRS[pair] = ++pairRows;
-  THIRD[(PAIRS[pair]! - 1) * 27 + at(2)]! |= bit;
+  // An identifier keyword's fourth unit as FOURTH_* in the bits above the prefix bits.
+  const fourth = bit !== ID ? FOURTH_ANY : prefix.length >= 4 ? at(3) + 1 : prefix.length === 3 ? FOURTH_NOT_LETTER : FOURTH_ANY;
+  const entry = (PAIRS[pair]! - 1) * 27 + at(2);
+  if (fourth !== FOURTH_ANY && THIRD[entry]! >> 3 !== 0) throw new Error(`pii char stats: two fourth letters for ${prefix}`);
+  THIRD[entry]! |= bit | (fourth << 3);
 }
 for (const m of ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']) addPrefix(m, MONTH);
 for (const word of ['zip', 'pos', 'plz']) addPrefix(word, ZIP);
 /**
  * First letters of the keywords of `RE.idContext` in structured.ts (each of its alternatives starts a
  * word): passport, driver's/driving licence, licence no, dl, medical record, mrn, patient id, health
- * plan, member id, insurance id, policy no, beneficiary. Keep in step with that pattern.
+ * plan, member id, insurance id, policy no, beneficiary. Four letters where the keyword has them
+ * (the fourth is checked after the table's three, `fourthOk`); "dl" and "mrn" are whole words
+ * (`\bdl\b`, `\bmrn\b`: no letter after them). Keep in step with that pattern.
  */
-const ID_PREFIXES = ['pas', 'dri', 'lic', 'dl', 'med', 'mrn', 'pat', 'hea', 'mem', 'ins', 'pol', 'ben'];
+const ID_PREFIXES = ['pass', 'driv', 'lice', 'dl', 'medi', 'mrn', 'pati', 'heal', 'memb', 'insu', 'poli', 'bene'];
 for (const word of ID_PREFIXES) addPrefix(word, ID);
 if (pairRows > 64) throw new Error('pii char stats: too many prefixes for THIRD');
 /** Upper-case VAT country codes, at a * 26 + b. */
@@ -96,6 +124,26 @@ function prefixAt(text: string, i: number, first: number): number {
 
 function isLetter(c: number): boolean {
   return ((c | 0x20) - 97) >>> 0 < 26;
+}
+
+/** True when the unit at `at` is what FOURTH code `code` asks for (past the end: no letter). */
+function fourthOk(text: string, at: number, code: number): boolean {
+  if (code === FOURTH_ANY) return true;
+  const c = text.charCodeAt(at);
+  return code === FOURTH_NOT_LETTER ? !isLetter(c) : (c | 0x20) - 96 === code;
+}
+
+/** One of A-D or a-d at `at` with no ASCII letter or digit after it (a NINO's last unit). */
+function ninoLetterAt(text: string, at: number): boolean {
+  const c = (text.charCodeAt(at) | 0x20) - 97;
+  const next = text.charCodeAt(at + 1);
+  return c >>> 0 < 4 && !isLetter(next) && !(next >= 48 && next <= 57);
+}
+
+/** An ASCII digit (false past either end of the text, where charCodeAt is NaN). */
+function digitAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 48 && c <= 57;
 }
 
 function isUpper(c: number): boolean {
@@ -168,6 +216,8 @@ export function countChars(text: string): void {
   let ssnLike = 0;
   let tenLike = 0;
   let twelveLike = 0;
+  let phoneCore = 0;
+  let ninoTail = 0;
   // lengths of the last digit group and of the one before it when joined to it by one space or hyphen (else 0)
   let lastGroup = 0;
   let groupBefore = 0;
@@ -184,6 +234,8 @@ export function countChars(text: string): void {
   let dates = 0;
   let firstDigit = -1;
   let lastDigit = -1;
+  let firstIdWord = -1;
+  let firstMonth = -1;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -193,14 +245,15 @@ export function countChars(text: string): void {
       // a word, at once: it ends every run
       spaced = phoneLike = dateLike = dotted = dateSeparators = 0;
       const prefix = prefixAt(text, i, letter);
-      if (prefix !== 0) {
-        if (prefix & MONTH) months++;
-        if (prefix & ZIP) zipWords++;
-        if (prefix & ID) idWords++;
-      }
+      const start = i;
+      if (prefix & ZIP) zipWords++;
+      if (prefix & ID && fourthOk(text, i + 3, prefix >> 3) && idWords++ === 0) firstIdWord = i;
       if (c <= 90 && isUpper(text.charCodeAt(i + 1)) && VAT_CODES[(c - 65) * 26 + text.charCodeAt(i + 1) - 65] === 1) vatWords++;
       do c = text.charCodeAt(++i);
       while (isLetter(c));
+      // A month-name date has a digit and a space right before its month word, or a space and a
+      // digit right after it ("5 March 2020", "March 5, 2020").
+      if (prefix & MONTH && ((text.charCodeAt(start - 1) === 32 && digitAt(text, start - 2)) || (c === 32 && digitAt(text, i + 1))) && months++ === 0) firstMonth = start;
       continue;
     }
     const kinds = c < 128 ? RUNS[c]! : 0;
@@ -231,6 +284,8 @@ export function countChars(text: string): void {
       const joined = (separator === 32 || separator === 45) && isDigit(text.charCodeAt(from - 2));
       const a = joined ? lastGroup : 0;
       const b = joined ? groupBefore : 0;
+      if ((run >= 10 && run <= 13) || (run >= 2 && from >= 3 && (separator === 32 || separator === 46 || separator === 45) && isDigit(text.charCodeAt(from - 2)) && isDigit(text.charCodeAt(from - 3)))) phoneCore++;
+      if ((run === 2 || run === 4 || run === 6) && ninoLetterAt(text, text.charCodeAt(i) === 32 ? i + 1 : i)) ninoTail++;
       if (run === 9) nineLike++;
       if (run === 9 || (run === 4 && a === 2 && b === 3)) ssnLike++;
       if (run === 10 || (run === 7 && a === 3) || (run === 4 && (a === 6 || (a === 3 && b === 3)))) tenLike++;
@@ -275,8 +330,12 @@ export function countChars(text: string): void {
   stats.ssnLike = ssnLike;
   stats.tenLike = tenLike;
   stats.twelveLike = twelveLike;
+  stats.phoneCore = phoneCore;
+  stats.ninoTail = ninoTail;
   stats.firstDigit = firstDigit;
   stats.lastDigit = lastDigit;
+  stats.firstIdWord = firstIdWord;
+  stats.firstMonth = firstMonth;
 }
 
 /**
@@ -296,7 +355,7 @@ const ASCII_DIGIT = /[0-9]/;
 /** `stats` fields in the order the WebAssembly `countChars` (`kernel-chars.ts`) writes them, as int32. */
 export const STAT_FIELDS = [
   'digits', 'longestRun', 'dots', 'colons', 'dashes', 'months', 'spaced', 'phoneLike', 'dateLike', 'dotted', 'dates', 'zipWords', 'idWords',
-  'vatWords', 'ibanLike', 'ninoLike', 'panLike', 'nineLike', 'ssnLike', 'tenLike', 'twelveLike', 'firstDigit', 'lastDigit',
+  'vatWords', 'ibanLike', 'ninoLike', 'panLike', 'nineLike', 'ssnLike', 'tenLike', 'twelveLike', 'phoneCore', 'ninoTail', 'firstDigit', 'lastDigit', 'firstIdWord', 'firstMonth',
 ] as const satisfies readonly (keyof typeof stats)[];
 
 /** Sets `stats` from the int32 values the kernel wrote at `v[at...]` (STAT_FIELDS order). */
@@ -322,8 +381,12 @@ export function statsFrom(v: Int32Array, at: number): void {
   stats.ssnLike = v[at + 18]!;
   stats.tenLike = v[at + 19]!;
   stats.twelveLike = v[at + 20]!;
-  stats.firstDigit = v[at + 21]!;
-  stats.lastDigit = v[at + 22]!;
+  stats.phoneCore = v[at + 21]!;
+  stats.ninoTail = v[at + 22]!;
+  stats.firstDigit = v[at + 23]!;
+  stats.lastDigit = v[at + 24]!;
+  stats.firstIdWord = v[at + 25]!;
+  stats.firstMonth = v[at + 26]!;
 }
 
 /** The tables `countChars` reads, for the WebAssembly version: prefix pairs and third letters, VAT codes, run kinds. */
@@ -332,4 +395,4 @@ export function charStatsTables(): { pairs: Uint8Array; third: Uint8Array; vat: 
 }
 
 /** Prefix bits and run kinds, for the WebAssembly version. */
-export const CHAR_STATS_BITS = { month: MONTH, zip: ZIP, id: ID, notLetter: NOT_LETTER, spaced: R_SPACED, phone: R_PHONE, date: R_DATE, dotted: R_DOTTED, all: R_ALL } as const;
+export const CHAR_STATS_BITS = { month: MONTH, zip: ZIP, id: ID, notLetter: NOT_LETTER, fourthNotLetter: FOURTH_NOT_LETTER, spaced: R_SPACED, phone: R_PHONE, date: R_DATE, dotted: R_DOTTED, all: R_ALL } as const;

@@ -5,8 +5,10 @@
  */
 import { DEFAULT_TYPES, entityInfo, PII_TYPES, type PiiEntity } from './entities.ts';
 import { GAZETTEER_NAMES } from './gazetteer.ts';
+import { keptScores, NO_THRESHOLDS, phoneThresholdOf, scoredLabels, thresholdMap, typeSet } from './detect-config.ts';
 import { findStructured } from './structured.ts';
-import { confidenceDivisor, marginConfidence } from './infer.ts';
+import { confidenceDivisor } from './infer.ts';
+import { squash } from './squash.ts';
 import { prepared, prepareText } from './tag-text.ts';
 import { defaultTaggerModel, TAGGER_LABELS, type TaggerModel } from './tagger.ts';
 import { F_CAP, F_HASDIGIT, F_LINESTART, F_LOWER, K_DIGIT, K_WORD, type Tokens, wordHash } from './tokens.ts';
@@ -80,6 +82,7 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
   const firstTagged = out.length;
   const count = tokens.count;
   const flags = tokens.flags;
+  const scored = scoredLabels(types);
   let i = 0;
   let last: PiiEntity | undefined;
   while (i < count) {
@@ -108,9 +111,9 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
       // "Acme" (PERSON) + "Corp" (ORGANIZATION) on one line: one organisation.
       const into = last && type === 'ORGANIZATION' && last.type === 'PERSON' && from === i && /^[ \t]*$/.test(text.slice(last.end, start)) ? last : undefined;
       // The confidence squash runs only for spans that are kept.
-      if (into || types.has(type) || type === 'PERSON') {
+      if (into || scored[label] === 1) {
         let sum = 0;
-        for (let k = from; k < to; k++) sum += marginConfidence(margins[k]!, divisor);
+        for (let k = from; k < to; k++) sum += squash(margins[k]!, divisor);
         const score = sum / (to - from);
         const end = tokens.end[to - 1]!;
         if (into) {
@@ -129,7 +132,8 @@ function tagged(text: string, model: TaggerModel, types: ReadonlySet<string>, ou
   }
   givenNamePeople(types, out, firstTagged, gaz);
   dropLoneNumbers(text, out, firstTagged);
-  statedAges(types, out, firstTagged);
+  // (AGE's label is scored exactly when AGE is requested)
+  statedAges(scored[AGE_LABEL] === 1, out, firstTagged);
 }
 
 const AGE_UNITS = new Set(['years', 'year', 'yrs', 'yr'].map((word) => wordHash(word)));
@@ -157,8 +161,8 @@ function statedAge(i: number): boolean {
  * A number of one to three digits stated as an age is an AGE whatever the tagger made of it (the
  * tagger has seen few ages); a tagged span overlapping it stays instead.
  */
-function statedAges(types: ReadonlySet<string>, out: PiiEntity[], from: number): void {
-  if (!types.has('AGE')) return;
+function statedAges(wanted: boolean, out: PiiEntity[], from: number): void {
+  if (!wanted) return;
   // Tagged spans by start (sorted only when a stated age is there); `reach` is the furthest end of
   // those starting before the current number's end, so the sweep stays linear on large inputs.
   let spans: PiiEntity[] | undefined;
@@ -187,7 +191,7 @@ const PERSON_RULE_SCORE = 0.85;
  */
 function givenNamePeople(types: ReadonlySet<string>, out: PiiEntity[], from: number, gaz: Int32Array): void {
   // (the kernel counted the capitalised given names: none, no person)
-  if (!types.has('PERSON') || prepared.givens === 0) return;
+  if (prepared.givens === 0 || !types.has('PERSON')) return;
   let people: PiiEntity[] | undefined;
   const count = tokens.count;
   const flags = tokens.flags;
@@ -238,7 +242,10 @@ let nearFlags = new Uint8Array(64);
 function dropLoneNumbers(text: string, out: PiiEntity[], from: number): void {
   // Tagged spans come in text order, so the nearest anchor on each side is found in one sweep each way.
   const count = out.length - from;
-  if (count === 0) return;
+  // (most texts have no numeric address span: find one before filling the flags)
+  let k0 = 0;
+  while (k0 < count && !isNumeric(text, out[from + k0]!)) k0++;
+  if (k0 === count) return;
   if (numericFlags.length < count) {
     numericFlags = new Uint8Array(count * 2);
     nearFlags = new Uint8Array(count * 2);
@@ -318,65 +325,6 @@ function resolveInPlace(sorted: PiiEntity[]): PiiEntity[] {
   return sorted;
 }
 
-const thresholdMaps = new WeakMap<object, ReadonlyMap<string, number>>();
-const NO_THRESHOLDS = {};
-
-/**
- * Each type's threshold (the configured one, else the type's own), built once per thresholds
- * object (a scanner's config keeps its object, unchanged, for its life).
- */
-let lastThresholds: object | undefined;
-let lastMap: ReadonlyMap<string, number> | undefined;
-
-function thresholdMap(thresholds: Readonly<Partial<Record<string, number>>>): ReadonlyMap<string, number> {
-  if (thresholds === lastThresholds) return lastMap!;
-  let map = thresholdMaps.get(thresholds);
-  if (!map) {
-    const built = new Map<string, number>(PII_TYPES.map((type) => [type, entityInfo(type)!.threshold]));
-    for (const [type, value] of Object.entries(thresholds)) if (value !== undefined) built.set(type, value);
-    map = built;
-    thresholdMaps.set(thresholds, map);
-  }
-  lastThresholds = thresholds;
-  lastMap = map;
-  return map;
-}
-
-const typeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-
-/** The set of a types list, built once per list (configs keep their list for the scanner's life). */
-let lastList: readonly string[] | undefined;
-let lastSet: ReadonlySet<string> | undefined;
-
-function typeSet(list: readonly string[]): ReadonlySet<string> {
-  if (list === lastList) return lastSet!;
-  let set = typeSets.get(list);
-  if (!set) {
-    set = new Set(list);
-    typeSets.set(list, set);
-  }
-  lastList = list;
-  lastSet = set;
-  return set;
-}
-
-/**
- * The lowest score kept per type in `types` (`minimum`'s, 0.5 for a type it lacks): one lookup per
- * entity instead of the set and the thresholds. Built once per pair (both are built once per config).
- */
-let keepTypes: ReadonlySet<string> | undefined;
-let keepMinimum: ReadonlyMap<string, number> | undefined;
-let keepMap: ReadonlyMap<string, number> = new Map();
-
-function keptScores(types: ReadonlySet<string>, minimum: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
-  if (types !== keepTypes || minimum !== keepMinimum) {
-    keepMap = new Map([...types].map((type) => [type, minimum.get(type) ?? 0.5]));
-    keepTypes = types;
-    keepMinimum = minimum;
-  }
-  return keepMap;
-}
-
 /** Finds PII entities in `text`; spans are UTF-16 offsets, end exclusive. */
 export function detectPii(text: string, options?: DetectOptions): PiiEntity[] {
   const types = typeSet(options?.types ?? DEFAULT_TYPES);
@@ -385,7 +333,7 @@ export function detectPii(text: string, options?: DetectOptions): PiiEntity[] {
   const model = options?.model === undefined ? defaultTaggerModel() : options.model;
   // Tokenized and tagged first (one kernel call): the tokenizer also finds what findStructured asks of the text.
   prepareText(model, text);
-  findStructured(text, types, found, minimum.get('PHONE_NUMBER')!, prepared.count, prepared.facts);
+  findStructured(text, types, found, phoneThresholdOf(minimum), prepared.count, prepared.facts);
   if (model) tagged(text, model, types, found);
   const keep = keptScores(types, minimum);
   let write = 0;

@@ -56,12 +56,12 @@ export function countCharsKernel(): WasmFunction {
   const body: number[][] = [
     set(TEXT, [...c(HEADER_TEXT * 4), ...op.load(0)]), set(OUT, [...c(HEADER_STATS * 4), ...op.load(0)]),
     set(PAIRS, field('pairs')), set(THIRD, field('third')), set(VAT, field('vat')), set(RUNS, field('runs')),
-    set(S.firstDigit, c(-1)), set(S.lastDigit, c(-1)),
+    set(S.firstDigit, c(-1)), set(S.lastDigit, c(-1)), set(S.firstIdWord, c(-1)), set(S.firstMonth, c(-1)),
     op.block, op.loop, ge(get(I), get(N)), op.brIf(1),
     set(C, unit(get(I))),
     set(L, [...get(C), ...c(0x20), ...op.or, ...c(97), ...op.sub]),
     // A word of ASCII letters, at once: it ends every run.
-    get(L), c(26), op.ltU, op.if, ...resetRuns,
+    get(L), c(26), op.ltU, op.if, ...resetRuns, set(PRE, c(0)), set(FROM, get(I)),
     set(X, [...unit(plus(I, 1)), ...c(0x20), ...op.or, ...c(97), ...op.sub]),
     get(X), c(26), op.ltU, op.if,
     set(ROW, [...get(L), ...c(26), ...op.mul, ...get(X), ...op.add, ...get(PAIRS), ...op.add, ...op.load8u(0)]),
@@ -69,15 +69,26 @@ export function countCharsKernel(): WasmFunction {
     set(X, [...unit(plus(I, 2)), ...c(0x20), ...op.or, ...c(97), ...op.sub]),
     set(X, pick(get(X), c(B.notLetter), [...get(X), ...c(26), ...op.ltU])),
     set(PRE, [...get(ROW), ...c(1), ...op.sub, ...c(27), ...op.mul, ...get(X), ...op.add, ...get(THIRD), ...op.add, ...op.load8u(0)]),
-    inc(S.months, [...get(PRE), ...c(B.month), ...op.and, ...op.eqz, ...op.eqz]),
     inc(S.zipWords, [...get(PRE), ...c(B.zip), ...op.and, ...op.eqz, ...op.eqz]),
-    inc(S.idWords, [...get(PRE), ...c(B.id), ...op.and, ...op.eqz, ...op.eqz]),
+    // An identifier prefix counts when the fourth unit is as its keyword needs (fourthOk).
+    set(K, [...get(PRE), ...c(3), ...op.shrU]), set(X, unit(plus(I, 3))),
+    set(K, and([...get(PRE), ...c(B.id), ...op.and, ...op.eqz, ...op.eqz], or([...get(K), ...op.eqz], pick([...isLetter(get(X)), ...op.eqz], eq([...get(X), ...c(0x20), ...op.or, ...c(96), ...op.sub], get(K)), eq(get(K), c(B.fourthNotLetter)))))),
+    // (the first identifier word: where its pattern starts looking)
+    set(S.firstIdWord, pick(get(I), get(S.firstIdWord), and(get(K), [...get(S.idWords), ...op.eqz]))),
+    inc(S.idWords, get(K)),
     op.end, op.end,
     // An upper-case VAT country code.
     get(C), c(90), op.leS, op.if, set(X, unit(plus(I, 1))), isUpper(get(X)), op.if,
     inc(S.vatWords, [...get(C), ...c(65), ...op.sub, ...c(26), ...op.mul, ...get(X), ...c(65), ...op.sub, ...op.add, ...get(VAT), ...op.add, ...op.load8u(0)]),
     op.end, op.end,
     op.loop, inc(I), isLetter(unit(get(I))), op.brIf(0), op.end,
+    // A month word with a digit and a space right before it or a space and a digit right after it.
+    set(K, and([...get(PRE), ...c(B.month), ...op.and, ...op.eqz, ...op.eqz], or(
+      and(eq(unit([...get(FROM), ...c(1), ...op.sub]), c(32)), isDigit(unit([...get(FROM), ...c(2), ...op.sub]))),
+      and(eq(unit(get(I)), c(32)), isDigit(unit(plus(I, 1)))),
+    ))),
+    set(S.firstMonth, pick(get(FROM), get(S.firstMonth), and(get(K), [...get(S.months), ...op.eqz]))),
+    inc(S.months, get(K)),
     op.br(1), op.end,
     set(K, [...c(0)]), get(C), c(128), op.ltU, op.if, set(K, [...get(C), ...get(RUNS), ...op.add, ...op.load8u(0)]), op.end,
     // A run of digits, at once.
@@ -99,6 +110,17 @@ export function countCharsKernel(): WasmFunction {
     set(SEP, pick(unit([...get(FROM), ...c(1), ...op.sub]), c(0), ge(get(FROM), c(2)))),
     set(JOIN, and(or(eq(get(SEP), c(32)), eq(get(SEP), c(45))), isDigit(unit([...get(FROM), ...c(2), ...op.sub])))),
     set(A, pick(get(LASTG), c(0), get(JOIN))), set(BB, pick(get(GBEFORE), c(0), get(JOIN))),
+    inc(S.phoneCore, or(
+      and(ge(get(RUN), c(10)), [...get(RUN), ...c(14), ...op.ltS]),
+      and(ge(get(RUN), c(2)), ge(get(FROM), c(3)), or(eq(get(SEP), c(32)), eq(get(SEP), c(46)), eq(get(SEP), c(45))), isDigit(unit([...get(FROM), ...c(2), ...op.sub])), isDigit(unit([...get(FROM), ...c(3), ...op.sub]))),
+    )),
+    // A NINO's last digits: 2, 4 or 6 of them, then (after one space at most) A-D and no letter or digit.
+    set(X, pick(plus(I, 1), get(I), eq(unit(get(I)), c(32)))),
+    inc(S.ninoTail, and(
+      or(eq(get(RUN), c(2)), eq(get(RUN), c(4)), eq(get(RUN), c(6))),
+      within([...unit(get(X)), ...c(0x20), ...op.or], 97, 4),
+      [...isLetter(unit(plus(X, 1))), ...isDigit(unit(plus(X, 1))), ...op.or, ...op.eqz],
+    )),
     inc(S.nineLike, eq(get(RUN), c(9))),
     inc(S.ssnLike, or(eq(get(RUN), c(9)), and(eq(get(RUN), c(4)), eq(get(A), c(2)), eq(get(BB), c(3))))),
     inc(S.tenLike, or(eq(get(RUN), c(10)), and(eq(get(RUN), c(7)), eq(get(A), c(3))), and(eq(get(RUN), c(4)), or(eq(get(A), c(6)), and(eq(get(A), c(3)), eq(get(BB), c(3))))))),

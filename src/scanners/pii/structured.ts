@@ -4,12 +4,15 @@
  * (checksums, ranges, context words) before reporting.
  */
 import { isIPv6 } from 'node:net';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { PiiEntity } from './entities.ts';
+import { before, ORDER_CTX, versionCue } from './context.ts';
+import { phone } from './phone.ts';
 import { countChars, FACT_AT, FACT_DIGIT, FACT_SCHEME, FACT_WWW, hasUppers, stats, textFacts } from './char-stats.ts';
-import { aadhaarValid, abaValid, cardIssuer, digitCount, digitsOf, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid } from './validators.ts';
+import { aadhaarValid, abaValid, cardIssuer, digitsOf, ibanValid, itinValid, luhnValid, nhsValid, ninoValid, panValid, ssnValid, vatValid } from './validators.ts';
 
-type Emit = (type: string, start: number, end: number, score: number) => void;
+export { mayBeValidPhone } from './phone.ts';
+
+export type Emit = (type: string, start: number, end: number, score: number) => void;
 
 // Where `emit` writes during one findStructured call (module state, so no closure per call).
 let sinkOut: PiiEntity[] = [];
@@ -20,22 +23,13 @@ function emit(type: string, start: number, end: number, score: number): void {
   if (sinkTypes.has(type)) sinkOut.push({ type, start, end, score: Math.min(1, score) });
 }
 
-/** Lowercased text of up to `width` characters before `start` (for context words). */
-function before(text: string, start: number, width = 40): string {
-  return text.slice(Math.max(0, start - width), start).toLowerCase();
-}
-
 const CARD_CTX = /card|visa|mastercard|amex|credit|debit|cc|payment/;
 const SSN_CTX = /ssn|social security|social sec/;
 const ITIN_CTX = /itin|taxpayer/;
 const ABA_CTX = /routing|aba|rtn|transit/;
 const NHS_CTX = /nhs|health service/;
 const AADHAAR_CTX = /aadhaar|aadhar|uidai|uid/;
-const PHONE_CTX = /phone|call|tel\b|mobile|cell|fax|whatsapp|sms|text me|ring/;
-const PHONE_WEAK_CTX = /number|contact|reach|dial/;
-const VERSION_CTX = /(?:\b(?:version|ver\.?|v|release|build|rev|section|chapter|figure|table)|§)\s*$/;
 const DOB_CTX = /born|birth|dob|d\.o\.b|birthday/;
-const ORDER_CTX = /order|invoice|ref|reference|tracking|ticket|serial|sku|#\s*$/;
 
 export const RE = {
   card: /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])/g,
@@ -62,11 +56,12 @@ export const RE = {
 };
 
 /**
- * Runs `re` over `window`, a part of `text` starting at `offset` (the whole text by default), and
- * visits each match with its index in `text`.
+ * Runs `re` over `window`, a part of `text` starting at `offset` (the whole text by default), from
+ * index `start` of the window on (no match of `re` starts before it), and visits each match with
+ * its index in `text`. (Starting late, not slicing, keeps what a lookbehind sees.)
  */
-function each(re: RegExp, text: string, visit: (text: string, match: RegExpExecArray) => void, window = text, offset = 0): void {
-  re.lastIndex = 0;
+function each(re: RegExp, text: string, visit: (text: string, match: RegExpExecArray) => void, window = text, offset = 0, start = 0): void {
+  re.lastIndex = start;
   let m: RegExpExecArray | null;
   while ((m = re.exec(window)) !== null) {
     if (offset !== 0) m.index += offset;
@@ -114,30 +109,37 @@ function urlEnds(text: string, at: number): boolean {
   return c < 128 ? URL_END_ASCII[c] === 1 : (c === 0xa0 || c >= 0x1680) && URL_END.test(text[at]!);
 }
 
+/** The text `urls` scans (module state, so its visitor is a top-level function: no closure per call). */
+let urlText = '';
+
+/** Ends the URL starting at `s` (its host part from `from`), emits it, and returns where it ends. */
+function visitUrl(s: number, from: number): number {
+  const text = urlText;
+  let e = from;
+  while (e < text.length && !urlEnds(text, e)) e++;
+  while (e > from && URL_TRAILER[text.charCodeAt(e - 1)] === 1) e--;
+  if (e - s < 8) return e;
+  const value = text.slice(s, e);
+  const credentials = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+:[^/@\s]+@/i.test(value);
+  emit(credentials ? 'URL_CREDENTIALS' : 'URL', s, e, credentials ? 0.95 : 0.85);
+  return e;
+}
+
 /** URLs with a scheme or starting with www.; credentials (`user:pass@`) make it URL_CREDENTIALS. */
-function urls(text: string, emit: Emit): void {
-  const visit = (s: number, from: number): number => {
-    let e = from;
-    while (e < text.length && !urlEnds(text, e)) e++;
-    while (e > from && URL_TRAILER[text.charCodeAt(e - 1)] === 1) e--;
-    if (e - s < 8) return e;
-    const value = text.slice(s, e);
-    const credentials = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+:[^/@\s]+@/i.test(value);
-    emit(credentials ? 'URL_CREDENTIALS' : 'URL', s, e, credentials ? 0.95 : 0.85);
-    return e;
-  };
+function urls(text: string): void {
+  urlText = text;
   let floor = 0;
   let i = text.indexOf('://');
   while (i !== -1) {
     let s = i;
     while (s > floor && (isDomainChar(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 43)) s--;
-    if (s < i && i >= floor) floor = visit(s, i + 3);
+    if (s < i && i >= floor) floor = visitUrl(s, i + 3);
     i = text.indexOf('://', Math.max(i + 3, floor));
   }
   let w = text.indexOf('www.');
   while (w !== -1) {
     const prev = w > 0 ? text.charCodeAt(w - 1) : 32;
-    if (w >= floor && !isDomainChar(prev) && prev !== 47) floor = visit(w, w + 4);
+    if (w >= floor && !isDomainChar(prev) && prev !== 47) floor = visitUrl(w, w + 4);
     w = text.indexOf('www.', Math.max(w + 4, floor));
   }
 }
@@ -152,7 +154,7 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
   sinkTypes = types;
   sinkPhoneThreshold = phoneThreshold;
   if (facts & FACT_AT) emails(text, emit);
-  if (facts & (FACT_SCHEME | FACT_WWW)) urls(text, emit);
+  if (facts & (FACT_SCHEME | FACT_WWW)) urls(text);
   // Nothing below can match without a digit; each pattern runs only when the text has the
   // characters its shortest match needs, and the word or letters it starts with (counted in one pass).
   if (!(facts & FACT_DIGIT)) return;
@@ -171,18 +173,22 @@ export function findStructured(text: string, types: ReadonlySet<string>, out: Pi
   if (stats.nineLike > 0) each(RE.nine, text, visitNine, digits, from);
   if (stats.tenLike > 0) each(RE.ten, text, visitTen, digits, from);
   if (stats.twelveLike > 0) each(RE.twelve, text, visitTwelve, digits, from);
-  if (stats.panLike > 0 && hasUppers(text, 6)) each(RE.pan, text, visitPan);
-  if (stats.spaced >= 6 && stats.ninoLike > 0) each(RE.nino, text, visitNino);
-  if (manyDigits && stats.ibanLike > 0) each(RE.iban, text, visitIban);
+  // PAN, NINO and IBAN matches start 5, 3 and 2 characters before a digit at most; month-name dates
+  // at a digit or a month word, identifier keywords at a word counted in `idWords`.
+  if (stats.panLike > 0 && hasUppers(text, 6)) each(RE.pan, text, visitPan, text, 0, Math.max(0, stats.firstDigit - 5));
+  if (stats.spaced >= 6 && stats.ninoLike > 0 && stats.ninoTail > 0) each(RE.nino, text, visitNino, text, 0, Math.max(0, stats.firstDigit - 3));
+  if (manyDigits && stats.ibanLike > 0) each(RE.iban, text, visitIban, text, 0, Math.max(0, stats.firstDigit - 2));
   if (manyDigits && stats.vatWords > 0) each(RE.vat, text, visitVat);
   if (stats.dots >= 3 && stats.dotted >= 4) each(RE.ipv4, text, visitIpv4, digits, from);
-  if (stats.colons >= 2 && colonPair(text)) each(RE.ipv6, text, visitIpv6);
+  // (visitIpv6 reports only a match with `::` or seven colons: times like 10:30:00 need no run)
+  if (stats.colons >= 2 && (stats.colons >= 7 || text.includes('::')) && colonPair(text)) each(RE.ipv6, text, visitIpv6);
   if (stats.colons >= 5 || stats.dashes >= 5) each(RE.mac, text, visitMac);
   if (stats.dates > 0) each(RE.dateNum, text, dateAt, digits, from);
-  if (stats.longestRun >= 4 && stats.months > 0) each(RE.dateName, text, dateAt);
-  // A phone number's main part is one run of >= 4 digits; with an extension (x, ext) its digits may make up the 7 needed.
-  if ((stats.phoneLike >= 7 || (stats.phoneLike >= 4 && text.includes('x'))) && types.has('PHONE_NUMBER')) each(RE.phone, text, visitPhone, digits, from);
-  if (stats.idWords > 0) each(RE.idContext, text, contextId);
+  if (stats.longestRun >= 4 && stats.months > 0) each(RE.dateName, text, dateAt, text, 0, Math.min(stats.firstDigit, stats.firstMonth));
+  // A phone number's main part is one run of >= 4 digits; with an extension (x, ext) its digits may
+  // make up the 7 needed; and every match has a `phoneCore`.
+  if ((stats.phoneLike >= 7 || (stats.phoneLike >= 4 && text.includes('x'))) && stats.phoneCore > 0 && types.has('PHONE_NUMBER')) each(RE.phone, text, visitPhone, digits, from);
+  if (stats.idWords > 0) each(RE.idContext, text, contextId, text, 0, stats.firstIdWord);
   if (stats.digits >= 2 && stats.zipWords > 0) each(RE.zip, text, visitZip);
 }
 
@@ -199,7 +205,7 @@ function visitCard(text: string, m: RegExpExecArray): void {
     if (cue) emit('CREDIT_CARD', m.index, m.index + m[0].length, 0.8);
     return;
   }
-  if (ORDER_CTX.test(ctx) && !cue) return;
+  if (!cue && ORDER_CTX.test(ctx)) return;
   emit('CREDIT_CARD', m.index, m.index + m[0].length, cue ? 0.99 : 0.9);
 }
 
@@ -238,13 +244,16 @@ function visitNino(text: string, m: RegExpExecArray): void {
 
 function visitIban(_text: string, m: RegExpExecArray): void {
   let value = m[0];
-  // a trailing word glued by a space is not part of the IBAN: shrink until it validates
-  while (value.length > 14 && !ibanValid(value)) {
+  // a trailing word glued by a space is not part of the IBAN: shrink until it validates (each
+  // candidate validated once)
+  let valid = ibanValid(value);
+  while (!valid && value.length > 14) {
     const cut = value.lastIndexOf(' ');
     if (cut < 0) return;
     value = value.slice(0, cut);
+    valid = ibanValid(value);
   }
-  if (ibanValid(value)) emit('IBAN_CODE', m.index, m.index + value.length, 0.95);
+  if (valid) emit('IBAN_CODE', m.index, m.index + value.length, 0.95);
 }
 
 function visitVat(_text: string, m: RegExpExecArray): void {
@@ -252,10 +261,31 @@ function visitVat(_text: string, m: RegExpExecArray): void {
 }
 
 function visitIpv4(text: string, m: RegExpExecArray): void {
-  const parts = m[0].split('.');
-  if (parts.some((p) => Number(p) > 255 || (p.length > 1 && p[0] === '0'))) return;
-  if (VERSION_CTX.test(before(text, m.index, 12))) return;
+  if (!octetsValid(m[0])) return;
+  if (versionCue(before(text, m.index, 12))) return;
   emit('IP_ADDRESS', m.index, m.index + m[0].length, 0.9);
+}
+
+/**
+ * True when every dot-separated part of an RE.ipv4 match (1-3 digits each) is at most 255 and has no
+ * leading zero (read from character codes: no split, no closure).
+ */
+function octetsValid(value: string): boolean {
+  let part = 0;
+  let len = 0;
+  let lead = 0;
+  for (let k = 0; k <= value.length; k++) {
+    const c = k < value.length ? value.charCodeAt(k) : 46;
+    if (c === 46) {
+      if (part > 255 || (len > 1 && lead === 48)) return false;
+      part = len = 0;
+      continue;
+    }
+    if (len === 0) lead = c;
+    part = part * 10 + c - 48;
+    len++;
+  }
+  return true;
 }
 
 function visitIpv6(text: string, m: RegExpExecArray): void {
@@ -304,60 +334,6 @@ function visitZip(_text: string, m: RegExpExecArray): void {
 function dateAt(text: string, m: RegExpExecArray): void {
   const dob = DOB_CTX.test(before(text, m.index, 30));
   emit(dob ? 'DATE_OF_BIRTH' : 'DATE_TIME', m.index, m.index + m[0].length, dob ? 0.9 : 0.6);
-}
-const DATE_SHAPE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
-const DECIMAL_SHAPE = /^\d+\.\d+$/;
-
-/** Confidence a valid number (libphonenumber) adds to a phone-shaped candidate. */
-const VALID_PHONE_BONUS = 0.3;
-
-/**
- * False when libphonenumber cannot call `value` valid, so it need not be asked. Without a `+` the
- * region is US, whose numbering plan (NANP, shared by every +1 country) has 10-digit national
- * numbers, plus 7-digit ones starting with 3: so only 10 digits, 7 digits starting with 3, a
- * leading 1 (national prefix or country code) or 011 (international prefix) can be valid.
- * Digits after an extension mark (x, ext) do not count.
- */
-export function mayBeValidPhone(value: string): boolean {
-  if (value.charCodeAt(0) === 43) return true;
-  let n = 0;
-  let first = 0;
-  let second = 0;
-  let third = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 120 || c === 101 || c === 88 || c === 69) break; // x, e(xt)
-    if (c < 48 || c > 57) continue;
-    if (n === 0) first = c;
-    else if (n === 1) second = c;
-    else if (n === 2) third = c;
-    n++;
-  }
-  if (first === 49) return true; // 1
-  if (first === 48 && second === 49 && third === 49) return true; // 011
-  return n === 10 || (n === 7 && first === 51); // 3
-}
-
-/**
- * Phone-shaped candidates score by shape and context words; libphonenumber (about 70 µs a call)
- * is asked only when its verdict can move the score across the threshold.
- */
-function phone(text: string, start: number, value: string, threshold: number, emit: Emit): void {
-  const digits = digitCount(value);
-  if (digits < 7 || digits > 15) return;
-  if (DATE_SHAPE.test(value) || DECIMAL_SHAPE.test(value)) return;
-  const ctx = before(text, start, 30);
-  if (VERSION_CTX.test(ctx)) return;
-  let score = /[ .()-]/.test(value) ? 0.55 : 0.35;
-  const cue = PHONE_CTX.test(ctx);
-  if (cue) score += 0.3;
-  else if (ORDER_CTX.test(ctx)) score -= 0.4;
-  else if (PHONE_WEAK_CTX.test(ctx)) score += 0.15;
-  if (score < threshold && score + VALID_PHONE_BONUS >= threshold && mayBeValidPhone(value)) {
-    const parsed = parsePhoneNumberFromString(value, value.startsWith('+') ? undefined : 'US');
-    if (parsed?.isValid()) score += VALID_PHONE_BONUS;
-  }
-  emit('PHONE_NUMBER', start, start + value.length, score);
 }
 
 function contextId(text: string, m: RegExpExecArray): void {

