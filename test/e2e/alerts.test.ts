@@ -32,7 +32,9 @@ describe('alerts end to end', () => {
     const h = await startHarness({
       policy: {
         name: 'alerting',
-        scanners: [...(defaultPolicy.scanners ?? []), { id: 'canary', scanner: 'leak/canary', phases: ['response'], action: 'block' }, { id: 'terms', scanner: 'text/term-list', phases: ['request'], action: 'block', config: { terms: ['EVIL-TOKEN-9000'] } }],
+        // The extraction request must reach the upstream (which then leaks the canary): without the default
+        // policy's direct-injection instance, which would block it first.
+        scanners: [...(defaultPolicy.scanners ?? []).filter((instance) => (instance as { id?: string }).id !== 'prompt-injection'), { id: 'canary', scanner: 'leak/canary', phases: ['response'], action: 'block' }, { id: 'terms', scanner: 'text/term-list', phases: ['request'], action: 'block', config: { terms: ['EVIL-TOKEN-9000'] } }],
         canary: { enabled: true },
       },
       observability: {

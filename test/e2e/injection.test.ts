@@ -28,7 +28,7 @@ describe('injection detection end to end', () => {
         scanners: [
           // The default policy carries ai/indirect-injection for tool and document origins.
           ...(defaultPolicy.scanners ?? []),
-          { id: 'prompt-injection', scanner: 'ai/prompt-injection', phases: ['request'], origins: ['user'], action: 'block', threshold: 0.56 },
+          { id: 'prompt-injection-strict', scanner: 'ai/prompt-injection', phases: ['request'], origins: ['user'], action: 'block', threshold: 0.56 },
         ],
       },
     });

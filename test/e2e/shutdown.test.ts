@@ -14,7 +14,7 @@ describe('graceful shutdown', () => {
 
   it('drains an in-flight stream, flushes its event, and refuses new connections', async () => {
     h.primary.behavior = { streamDelayMs: 15 };
-    const words = 'every word of this answer must arrive before the gateway stops';
+    const words = 'the quick brown fox jumps over the lazy dog and every word reaches the client';
     const stream = await h.openai.chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: `say: ${words}` }] });
     let text = '';
     let closing: Promise<void> | null = null;

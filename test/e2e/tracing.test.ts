@@ -92,7 +92,7 @@ describe('OpenTelemetry traces over OTLP/HTTP JSON', () => {
     assert.ok(BigInt(upstream.startTimeUnixNano) >= BigInt(root.startTimeUnixNano) && BigInt(upstream.endTimeUnixNano) <= BigInt(root.endTimeUnixNano));
 
     const scans = spans.filter((span) => span.name.startsWith('scan '));
-    assert.deepEqual(scans.map((span) => span.name).sort(), ['scan hidden-characters', 'scan hidden-characters-response', 'scan indirect-injection', 'scan size-limits']);
+    assert.deepEqual(scans.map((span) => span.name).sort(), ['scan harmful-request', 'scan hidden-characters', 'scan hidden-characters-response', 'scan indirect-injection', 'scan prompt-injection', 'scan size-limits']);
     for (const span of scans) {
       assert.equal(span.parentSpanId, root.spanId);
       assert.ok(['request', 'response'].includes(String(attr(span, 'bulwark.scan.phase'))));

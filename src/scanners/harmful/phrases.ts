@@ -1,19 +1,27 @@
 /**
  * A small phrase matcher over the featurizer's words (lowercased, leetspeak folded): phrases of
  * 1-4 words, a trailing `*` on a word matches any word starting with it. Linear in the number of
- * words: each word looks up itself and its prefixes (bounded length) in hash sets, and a phrase is
- * only followed while it is a prefix of some listed phrase.
+ * words and allocation-light: each word is walked once through a character trie of the listed
+ * words and prefixes (no strings are built), giving the token ids it can stand for; phrases are
+ * then followed through a trie of token ids, only while they are a prefix of some listed phrase.
  */
 import { words } from '../injection/features.ts';
 
 const MAX_WORDS = 4;
 const MIN_PREFIX = 3;
 const MAX_PREFIX = 16;
+/** Words are compared on their first 64 characters. */
+const MAX_WORD = 64;
 
 export class PhraseMatcher {
-  readonly #phrases = new Map<string, number[]>();
-  readonly #starts = new Set<string>();
-  readonly #prefixes = new Set<string>();
+  /** Character trie of the listed tokens: children per node, and the token a node ends as a whole word or as a `prefix*`. */
+  readonly #chars: Map<number, number>[] = [new Map()];
+  readonly #wordToken: number[] = [-1];
+  readonly #prefixToken: number[] = [-1];
+  /** Trie of phrases over token ids, with the labels of the phrase each node ends. */
+  readonly #phrases: Map<number, number>[] = [new Map()];
+  readonly #labels: number[][] = [[]];
+  readonly #tokenIds = new Map<string, number>();
 
   /** `groups[i]` lists the phrases of label `i`. */
   constructor(groups: readonly (readonly string[])[]) {
@@ -21,44 +29,93 @@ export class PhraseMatcher {
       for (const phrase of phrases) {
         const tokens = tokenize(phrase);
         if (tokens.length === 0 || tokens.length > MAX_WORDS) throw new Error(`phrase ${JSON.stringify(phrase)}: expected 1-${MAX_WORDS} words`);
-        for (const token of tokens) if (token.endsWith('*')) {
-          if (token.length - 1 < MIN_PREFIX || token.length - 1 > MAX_PREFIX) throw new Error(`phrase ${JSON.stringify(phrase)}: a prefix needs ${MIN_PREFIX}-${MAX_PREFIX} letters`);
-          this.#prefixes.add(token);
+        let node = 0;
+        for (const token of tokens) {
+          const star = token.endsWith('*');
+          if (star && (token.length - 1 < MIN_PREFIX || token.length - 1 > MAX_PREFIX)) throw new Error(`phrase ${JSON.stringify(phrase)}: a prefix needs ${MIN_PREFIX}-${MAX_PREFIX} letters`);
+          const id = this.#token(token, star);
+          let next = this.#phrases[node]!.get(id);
+          if (next === undefined) {
+            next = this.#phrases.length;
+            this.#phrases.push(new Map());
+            this.#labels.push([]);
+            this.#phrases[node]!.set(id, next);
+          }
+          node = next;
         }
-        const key = tokens.join(' ');
-        const labels = this.#phrases.get(key) ?? [];
-        if (!labels.includes(label)) labels.push(label);
-        this.#phrases.set(key, labels);
-        for (let n = 1; n < tokens.length; n++) this.#starts.add(tokens.slice(0, n).join(' '));
+        if (!this.#labels[node]!.includes(label)) this.#labels[node]!.push(label);
       }
     });
   }
 
-  /** The tokens a word can stand for: itself and each listed `prefix*` it starts with. */
-  #alternatives(word: string): string[] {
-    const out = [word];
-    const limit = Math.min(word.length, MAX_PREFIX);
-    for (let length = MIN_PREFIX; length <= limit; length++) {
-      const token = `${word.slice(0, length)}*`;
-      if (this.#prefixes.has(token)) out.push(token);
+  /** Id of a listed token, entered in the character trie on first sight. */
+  #token(token: string, star: boolean): number {
+    let id = this.#tokenIds.get(token);
+    if (id !== undefined) return id;
+    id = this.#tokenIds.size;
+    this.#tokenIds.set(token, id);
+    const text = star ? token.slice(0, -1) : token;
+    let node = 0;
+    for (let i = 0; i < Math.min(text.length, MAX_WORD); i++) {
+      let next = this.#chars[node]!.get(text.charCodeAt(i));
+      if (next === undefined) {
+        next = this.#chars.length;
+        this.#chars.push(new Map());
+        this.#wordToken.push(-1);
+        this.#prefixToken.push(-1);
+        this.#chars[node]!.set(text.charCodeAt(i), next);
+      }
+      node = next;
     }
-    return out;
+    // A word longer than MAX_WORD characters never equals a text word (those are cut to MAX_WORD).
+    if (star) this.#prefixToken[node] = id;
+    else if (text.length <= MAX_WORD) this.#wordToken[node] = id;
+    return id;
+  }
+
+  /** The token ids `codes` can stand for (itself as a listed word, and each listed prefix it starts with), appended to `out`. */
+  #alternatives(codes: readonly number[], out: number[]): void {
+    const length = Math.min(codes.length, MAX_WORD);
+    let node = 0;
+    for (let i = 0; i < length; i++) {
+      const next = this.#chars[node]!.get(codes[i]!);
+      if (next === undefined) return;
+      node = next;
+      if (this.#prefixToken[node]! >= 0) out.push(this.#prefixToken[node]!);
+    }
+    if (this.#wordToken[node]! >= 0) out.push(this.#wordToken[node]!);
   }
 
   /** Hit counts per label over `text`. */
   count(text: string, labels: number): number[] {
     const counts = new Array<number>(labels).fill(0);
-    const list = words(text).map((codes) => String.fromCharCode(...codes.slice(0, 64)));
-    const alternatives = list.map((word) => this.#alternatives(word));
+    const list = words(text);
+    // Alternatives of word w: flat[starts[w] .. starts[w + 1]).
+    const flat: number[] = [];
+    const starts = new Array<number>(list.length + 1);
+    for (let w = 0; w < list.length; w++) {
+      starts[w] = flat.length;
+      this.#alternatives(list[w]!, flat);
+    }
+    starts[list.length] = flat.length;
+    let frontier: number[] = [];
+    let next: number[] = [];
     for (let start = 0; start < list.length; start++) {
-      let frontier = alternatives[start]!;
-      for (let n = 1; n <= MAX_WORDS && frontier.length > 0; n++) {
-        const next: string[] = [];
-        for (const key of frontier) {
-          for (const label of this.#phrases.get(key) ?? []) counts[label]!++;
-          if (n < MAX_WORDS && start + n < list.length && this.#starts.has(key)) for (const alt of alternatives[start + n]!) next.push(`${key} ${alt}`);
+      // Most words are no listed token: no phrase starts there.
+      if (starts[start] === starts[start + 1]) continue;
+      frontier.length = 0;
+      frontier.push(0);
+      for (let n = 0; n < MAX_WORDS && start + n < list.length && frontier.length > 0; n++) {
+        next.length = 0;
+        for (const node of frontier) {
+          for (let k = starts[start + n]!; k < starts[start + n + 1]!; k++) {
+            const child = this.#phrases[node]!.get(flat[k]!);
+            if (child === undefined) continue;
+            for (const label of this.#labels[child]!) counts[label]!++;
+            if (this.#phrases[child]!.size > 0) next.push(child);
+          }
         }
-        frontier = next;
+        [frontier, next] = [next, frontier];
       }
     }
     return counts;
