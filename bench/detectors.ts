@@ -3,7 +3,7 @@
  * `bulwark eval` detectors: default config, the model's calibrated threshold, no LLM judge) against
  * the offline npm peers, on the dev splits of ../shared/data/prompt-injection and
  * ../shared/data/indirect-injection. Per detector and dataset: recall, FPR, precision, F1 and
- * ms/sample p50 (after a warm-up). A peer that fails to load is listed with the reason; a slow peer
+ * ms/sample p50 (after an untimed warm-up pass of at most 3 s, the same for every detector). A peer that fails to load is listed with the reason; a slow peer
  * is scored on a seeded sample (said in the `rows` column). Prints a table, then one JSON line.
  *
  *   npm run bench:detectors [-- --budget-ms 12000] [-- --hai-heuristic]
@@ -26,7 +26,7 @@ const DATASETS = [
   { name: 'prompt-injection', path: `${DATA}prompt-injection/dev.jsonl`, bulwark: 'prompt-injection' as const },
   { name: 'indirect-injection', path: `${DATA}indirect-injection/dev.jsonl`, bulwark: 'indirect-injection' as const },
 ];
-const WARM_UP = 10;
+const WARM_UP_MS = 3000;
 
 /** A detector under test: flagged is its own verdict at its own default operating point. */
 type Detect = (text: string) => Promise<boolean> | boolean;
@@ -63,7 +63,13 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 
 async function measure(detector: string, dataset: string, all: readonly EvalRow[], detect: Detect): Promise<Row> {
   const order = shuffled(all, 7);
-  for (const row of order.slice(0, WARM_UP)) await detect(row.text);
+  // Warm-up: one untimed pass over the data (at most WARM_UP_MS), the same for every detector, so the timed
+  // pass measures steady state rather than the JIT compiling each tool's code paths.
+  const warmStarted = performance.now();
+  for (const row of order) {
+    if (performance.now() - warmStarted > WARM_UP_MS) break;
+    await detect(row.text);
+  }
   const scored: { score: number; label: 0 | 1 }[] = [];
   const latencies: number[] = [];
   const started = performance.now();

@@ -46,17 +46,27 @@ function base64ProbeLooksLikeText(s: string, start: number): boolean {
   return looksLikeUtf8Text(probe, 12);
 }
 
-/** Base64 and base64url runs of 16+ characters, with optional padding; one pass over the text. */
+/**
+ * Base64 and base64url runs of 16+ characters, with optional padding; one pass over the text.
+ * Only maximal stretches of 16+ alphabet characters matter, so the scan probes 15 characters
+ * ahead: when that one is outside the alphabet, no such stretch starts before it and the scan
+ * jumps past it (ordinary prose, whose words are short, is read about one character in eight).
+ * Invariant: s[i - 1] or s[i] is outside the alphabet (or i is 0), so a stretch reaching the
+ * probe never starts before i.
+ */
 export function scanBase64(s: string, limit: number): DecodedRun[] {
   const out: DecodedRun[] = [];
   const len = s.length;
   let i = 0;
-  while (i < len && out.length < limit) {
-    if (BASE64_CHAR[s.charCodeAt(i)] !== 1) {
-      i++;
+  while (i + MIN_BASE64_CHARS <= len && out.length < limit) {
+    const probeAt = i + MIN_BASE64_CHARS - 1;
+    if (BASE64_CHAR[s.charCodeAt(probeAt)] !== 1) {
+      i = probeAt + 1;
       continue;
     }
-    const runStart = i;
+    let runStart = probeAt;
+    while (runStart > i && BASE64_CHAR[s.charCodeAt(runStart - 1)] === 1) runStart--;
+    i = probeAt + 1;
     while (i < len && BASE64_CHAR[s.charCodeAt(i)] === 1) i++;
     const body = i - runStart;
     if (body < MIN_BASE64_CHARS) continue;
@@ -176,11 +186,54 @@ const HEX_CLASS: Uint8Array = (() => {
   return classes;
 })();
 
+/** 1 for the characters a hex run can hold: hex digits, the x of \x and 0x, backslash, and the separators. */
+const HEX_RUN_CHAR: Uint8Array = (() => {
+  const chars = new Uint8Array(0x10000);
+  for (const ch of '0123456789abcdefABCDEFxX\\ :,') chars[ch.charCodeAt(0)] = 1;
+  return chars;
+})();
+/** Shortest hex run: 8 bare byte pairs. */
+const MIN_HEX_CHARS = 2 * MIN_HEX_BYTES;
+
+/**
+ * Start of the first stretch of 16+ characters a hex run could be made of, holding 16+ hex digits,
+ * or -1. Every run lies inside such a stretch, so text without one (nearly all text) has no run.
+ * Probes 15 characters ahead and jumps past a probe outside the set, as scanBase64 does.
+ */
+function firstHexStretch(s: string): number {
+  const len = s.length;
+  let i = 0;
+  while (i + MIN_HEX_CHARS <= len) {
+    const probeAt = i + MIN_HEX_CHARS - 1;
+    if (HEX_RUN_CHAR[s.charCodeAt(probeAt)] !== 1) {
+      i = probeAt + 1;
+      continue;
+    }
+    let start = probeAt;
+    while (start > i && HEX_RUN_CHAR[s.charCodeAt(start - 1)] === 1) start--;
+    let end = probeAt + 1;
+    while (end < len && HEX_RUN_CHAR[s.charCodeAt(end)] === 1) end++;
+    // A run also needs 16 hex digits (indentation and spaced-out numbers have fewer).
+    if (end - start >= MIN_HEX_CHARS) {
+      let digits = 0;
+      for (let k = start; k < end && digits < MIN_HEX_CHARS; k++) if (HEX_CLASS[s.charCodeAt(k)] === 2) digits++;
+      if (digits >= MIN_HEX_CHARS) return start;
+    }
+    i = end;
+  }
+  return -1;
+}
+
 /** Spans of hex runs (see hexRunEnd) in text order; exported so tests can check them against a regex oracle. */
 export function hexRunSpans(s: string, limit: number): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   const len = s.length;
-  let i = 0;
+  const first = firstHexStretch(s);
+  if (first < 0) return spans;
+  // Before the first stretch every attempt fails, so the scan below would reach the start of the
+  // word holding it in the same state: start there.
+  let i = first;
+  while (i > 0 && (HEX_CLASS[s.charCodeAt(i - 1)] === 1 || HEX_CLASS[s.charCodeAt(i - 1)] === 2)) i--;
   while (i < len && spans.length < limit) {
     const cls = HEX_CLASS[s.charCodeAt(i)]!;
     if (cls === 0) {

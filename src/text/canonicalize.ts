@@ -8,12 +8,12 @@ import { findEncodedRuns, mergeDecodedRuns } from './decoders.ts';
 import { normalizeText } from './normalize-text.ts';
 import { identityMapper } from './offset-map.ts';
 
+/** Any code unit outside ASCII (the regex engine scans several times faster than a charCodeAt loop). */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** True when every code unit is ASCII: such text has nothing hidden, to normalise or to fold. */
 function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) return false;
-  }
-  return true;
+  return !NON_ASCII.test(s);
 }
 
 /** Builds the canonical view of `text`; never throws, whatever the string holds. */

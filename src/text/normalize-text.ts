@@ -6,13 +6,16 @@
 import type { HiddenRun } from './types.ts';
 import { confusableFor, foldConfusables } from './confusables.ts';
 import { HiddenRunCollector, hiddenKindOf } from './hidden-characters.ts';
-import { OffsetMapBuilder, type SpanMapper } from './offset-map.ts';
+import { identityMapper, OffsetMapBuilder, type SpanMapper } from './offset-map.ts';
 import { TextBuilder } from './text-builder.ts';
 
 /** Marks beyond this many start a new chunk, so pathological mark runs cannot make NFKC super-linear. */
 const MAX_CHUNK_UNITS = 64;
 /** Astral single-code-point cache size; cleared when it grows past this, to bound memory. */
 const MAX_ASTRAL_CACHE = 16_384;
+
+/** The next non-ASCII code unit from lastIndex on (set before each use). */
+const NON_ASCII_AFTER = /[^\x00-\x7f]/g;
 
 /** Result of the character-level canonicalisation. */
 export interface NormalizedText {
@@ -96,11 +99,48 @@ function canonicalCodePoint(cp: number): string | null {
   return result;
 }
 
-/** Canonicalises `original` character by character, recording hidden runs and the offset map. */
+/**
+ * The canonical text under construction: nothing is copied until the first change (a removal or
+ * replacement), then the kept characters before it in one stretch, and so on. A class rather than
+ * a closure per call (the tsx loader wraps named closures in a `__name` call).
+ */
+class LazyCanonical {
+  out: TextBuilder | undefined;
+  map: OffsetMapBuilder | undefined;
+  /** Start of the kept characters not yet copied into `out`. */
+  keptFrom = 0;
+  loneSurrogate = false;
+
+  constructor(private readonly original: string) {}
+
+  /** Records a lone surrogate (TextBuilder must take its exact slow path). */
+  markLoneSurrogate(): void {
+    this.loneSurrogate = true;
+    this.out?.markLoneSurrogate();
+  }
+
+  /** Copies the kept characters before `at` into `out` (created, with the map, at the first change). */
+  flush(at: number): TextBuilder {
+    let out = this.out;
+    if (out === undefined) {
+      out = this.out = new TextBuilder(this.original.length + 16);
+      this.map = new OffsetMapBuilder();
+      if (this.loneSurrogate) out.markLoneSurrogate();
+    }
+    out.appendSlice(this.original, this.keptFrom, at);
+    return out;
+  }
+}
+
+/**
+ * Canonicalises `original` character by character, recording hidden runs and the offset map.
+ * Characters kept as they are are not copied one by one: a stretch of them is copied when the next
+ * change comes, and text that nothing changes (accented or non-Latin prose, emoji) is returned as
+ * the original string itself, never copied at all.
+ */
 export function normalizeText(original: string): NormalizedText {
   const len = original.length;
-  const out = new TextBuilder(len + 16);
-  const map = new OffsetMapBuilder();
+  const built = new LazyCanonical(original);
   const hidden = new HiddenRunCollector();
   // Start of the current stretch whose canonical units map one to one onto the original
   // (unchanged characters and single-unit swaps such as Cyrillic 'о' -> 'o').
@@ -109,20 +149,33 @@ export function normalizeText(original: string): NormalizedText {
   let i = 0;
   while (i < len) {
     const c = original.charCodeAt(i);
-    if (c < 0x80 && (i + 1 >= len || original.charCodeAt(i + 1) < 0x300)) {
-      out.push(c);
-      i++;
-      continue;
+    if (c < 0x80) {
+      const next = i + 1 < len ? original.charCodeAt(i + 1) : 0;
+      if (next < 0x80 && i + 1 < len) {
+        // A stretch of ASCII: the regex engine finds its end several times faster than this loop would.
+        // Every unit before the next non-ASCII one is kept, except one a combining mark follows.
+        NON_ASCII_AFTER.lastIndex = i + 2;
+        let end = NON_ASCII_AFTER.test(original) ? NON_ASCII_AFTER.lastIndex - 1 : len;
+        if (end < len && original.charCodeAt(end) >= 0x300) end--;
+        i = end;
+        continue;
+      }
+      if (next < 0x300) {
+        i++;
+        continue;
+      }
     }
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    if (cp >= 0xd800 && cp <= 0xdfff) out.markLoneSurrogate();
+    if (cp >= 0xd800 && cp <= 0xdfff) built.markLoneSurrogate();
     const kind = hiddenKindOf(cp);
     if (kind !== undefined) {
-      map.copy(mapFrom, i - mapFrom);
+      built.flush(i);
+      built.map!.copy(mapFrom, i - mapFrom);
       hidden.add(kind, cp, i, width);
       i += width;
       mapFrom = i;
+      built.keptFrom = i;
       continue;
     }
     // Gather the combining marks that follow, stopping at hidden characters and at the chunk cap.
@@ -142,18 +195,23 @@ export function normalizeText(original: string): NormalizedText {
       replacement = result === chunk ? null : result;
     }
     if (replacement === null) {
-      out.appendSlice(original, i, j);
+      // Kept: copied later with its stretch.
     } else if (j - i === 1 && replacement.length === 1) {
-      out.push(replacement.charCodeAt(0));
+      built.flush(i).push(replacement.charCodeAt(0));
+      built.keptFrom = j;
     } else {
-      map.copy(mapFrom, i - mapFrom);
+      const out = built.flush(i);
+      built.map!.copy(mapFrom, i - mapFrom);
       out.append(replacement);
-      map.replace(i, j, replacement.length);
+      built.map!.replace(i, j, replacement.length);
       mapFrom = j;
+      built.keptFrom = j;
     }
     i = j;
   }
+  const map = built.map;
+  // Nothing changed: the text maps onto itself (a one-segment map would give the same spans).
+  if (map === undefined) return { text: original, hidden: hidden.finish(), toOriginal: identityMapper(len) };
   map.copy(mapFrom, len - mapFrom);
-
-  return { text: out.toString(), hidden: hidden.finish(), toOriginal: map.build(len) };
+  return { text: built.flush(len).toString(), hidden: hidden.finish(), toOriginal: map.build(len) };
 }

@@ -103,6 +103,25 @@ describe('toOriginal', () => {
     assert.deepEqual(r.toOriginal(-1, 100), [0, 11]);
   });
 
+  it('returns non-ASCII text that nothing changes as it is, with an identity map', () => {
+    const input = 'Grüße aus Köln, 日本語 und 👍 am Ende';
+    const r = canonicalize(input);
+    assert.equal(r.text, input);
+    assert.deepEqual(r.hidden, []);
+    assert.deepEqual(r.toOriginal(6, 9), [6, 9]);
+    assert.deepEqual(r.toOriginal(input.length, input.length), [input.length, input.length]);
+    assert.deepEqual(r.toOriginal(-1, 999), [0, input.length]);
+  });
+
+  it('maps spans after long ASCII stretches around the one character that changes', () => {
+    const input = `${'plain words '.repeat(20)}ｉ then á and more ${'tail '.repeat(10)}`;
+    const r = canonicalize(input);
+    assert.equal(r.text, `${'plain words '.repeat(20)}i then á and more ${'tail '.repeat(10)}`);
+    assert.equal(mapped(input, 'i then'), 'ｉ then');
+    assert.equal(mapped(input, 'á and'), 'á and');
+    assert.equal(mapped(input, 'more tail'), 'more tail');
+  });
+
   it('keeps lone surrogates as they are', () => {
     const input = 'a\uD800b\uDC00ｃ';
     const r = canonicalize(input);

@@ -127,6 +127,8 @@ class Stretch {
 
   /** Reports the stretch to `out` when it is convincing, then empties it. */
   close(s: string, out: DecodedRun[]): void {
+    // Nothing was added since the last close (the usual case: plain English closes at every common word).
+    if (this.runStart < 0) return;
     const distinctCount = this.distinct?.size ?? 0;
     const convincing =
       distinctCount >= MIN_DISTINCT &&
@@ -161,12 +163,18 @@ export function scanRot13(s: string, limit: number): DecodedRun[] {
       continue;
     }
     const start = i;
-    while (i < s.length && isAsciiLetter(s.charCodeAt(i))) i++;
+    // The word's wordHash, computed while finding its end (one read of each letter).
+    let h = 0x811c9dc5;
+    let c = s.charCodeAt(i);
+    do {
+      h = Math.imul(h ^ (c | 0x20), 0x01000193);
+      c = s.charCodeAt(++i);
+    } while (isAsciiLetter(c));
     if (lastWordEnd >= 0 && start - lastWordEnd > MAX_GAP) stretch.close(s, out);
     lastWordEnd = i;
     const length = i - start;
     // Single letters and very long words are neutral.
-    const hash = length >= 2 && length <= MAX_WORD ? wordHash(s, start, i) : -1;
+    const hash = length >= 2 && length <= MAX_WORD ? h & 0x3fffffff : -1;
     const score = hash >= 0 ? scoreOf(hash) : 0;
     if (score < 0) stretch.close(s, out);
     else if (score > 0) stretch.addRot13Word(start, i, hash);

@@ -62,25 +62,45 @@ export interface Inspection {
   found: SignatureFinding[];
 }
 
+/**
+ * Collects one inspection's findings. A class rather than closures made per call: the tsx loader
+ * wraps every named closure in a `__name` call (a defineProperty), which showed in profiles.
+ */
+class Recorder {
+  readonly found: SignatureFinding[] = [];
+  readonly ids = new Set<number>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly mode: InjectionMode,
+    private readonly rules: ActiveRules,
+  ) {}
+
+  private clamp(span: [number, number]): [number, number] {
+    return [Math.max(0, Math.min(span[0], this.limit)), Math.max(0, Math.min(span[1], this.limit))];
+  }
+
+  record(index: number, span: [number, number], where: string): void {
+    if (this.rules.disabled.has(index)) return;
+    this.ids.add(index);
+    this.found.push({ ...signatureMeta(index, this.mode, this.rules), span: this.clamp(span), where });
+  }
+
+  /** Bundle signatures are reported but are not classifier features (the weights predate them). */
+  recordBundle(index: number, span: [number, number], where: string): void {
+    const signature = this.rules.signatures[index]!;
+    this.found.push({ ruleId: signature.id, description: signature.description, score: signature.score[this.mode], span: this.clamp(span), where });
+  }
+}
+
 /** Runs the signatures over the canonical view, decoded runs and hidden payloads. */
 export function inspect(canonical: CanonicalText, mode: InjectionMode, rules: ActiveRules = BUILTIN_RULES): Inspection {
   const limit = canonical.original.length;
-  const found: SignatureFinding[] = [];
-  const ids = new Set<number>();
+  const recorder = new Recorder(limit, mode, rules);
+  const { found, ids } = recorder;
   const parts: string[] = [canonical.text];
-  const clamp = (span: [number, number]): [number, number] => [Math.max(0, Math.min(span[0], limit)), Math.max(0, Math.min(span[1], limit))];
-  const record = (index: number, span: [number, number], where: string): void => {
-    if (rules.disabled.has(index)) return;
-    ids.add(index);
-    found.push({ ...signatureMeta(index, mode, rules), span: clamp(span), where });
-  };
-  // Bundle signatures are reported but are not classifier features (the weights predate them).
-  const recordBundle = (index: number, span: [number, number], where: string): void => {
-    const signature = rules.signatures[index]!;
-    found.push({ ruleId: signature.id, description: signature.description, score: signature.score[mode], span: clamp(span), where });
-  };
-  for (const hit of matchSignatures(canonical.text)) record(hit.index, canonical.toOriginal(hit.start, hit.end), 'text');
-  for (const hit of matchBundleSignatures(rules, canonical.text)) recordBundle(hit.index, canonical.toOriginal(hit.start, hit.end), 'text');
+  for (const hit of matchSignatures(canonical.text)) recorder.record(hit.index, canonical.toOriginal(hit.start, hit.end), 'text');
+  for (const hit of matchBundleSignatures(rules, canonical.text)) recorder.recordBundle(hit.index, canonical.toOriginal(hit.start, hit.end), 'text');
   const extras: { text: string; start: number; end: number; where: string }[] = [];
   for (const run of canonical.decoded) extras.push({ text: run.text, start: run.start, end: run.end, where: `${run.encoding}-decoded text` });
   for (const run of canonical.hidden) if (run.decoded) extras.push({ text: run.decoded, start: run.start, end: run.end, where: `${run.kind} payload` });
@@ -90,8 +110,8 @@ export function inspect(canonical: CanonicalText, mode: InjectionMode, rules: Ac
     // Decoded text is attacker-chosen too: it gets the same canonicalisation as the segment.
     const text = canonicalize(extra.text).text;
     parts.push(text);
-    for (const hit of matchSignatures(text)) record(hit.index, [extra.start, extra.end], extra.where);
-    for (const hit of matchBundleSignatures(rules, text)) recordBundle(hit.index, [extra.start, extra.end], extra.where);
+    for (const hit of matchSignatures(text)) recorder.record(hit.index, [extra.start, extra.end], extra.where);
+    for (const hit of matchBundleSignatures(rules, text)) recorder.recordBundle(hit.index, [extra.start, extra.end], extra.where);
   }
   // Direct mode: each part also carries the English glosses of its foreign concept words (gloss.ts), a
   // line the classifier reads and the signatures do not. The indirect piece model reads parts unchanged.

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { featurize, words, type FeatureOptions } from './features.ts';
+import { featureDot, featurize, words, type FeatureOptions } from './features.ts';
 import { gibberishLevel } from './gibberish.ts';
 
 const PRIME = 0x01000193;
@@ -119,4 +119,19 @@ test('a long text (buffers grow) still matches the reference', () => {
   const options = COMBOS[2]!;
   assert.deepEqual([...featurize(text, options).indices], referenceFeaturize(text, options).indices);
   assert.deepEqual([...featurize(text, COMBOS[0]!).indices], referenceFeaturize(text, COMBOS[0]!).indices);
+});
+
+test('featureDot sums the weights of featurize\'s indices in their order, for every option set', () => {
+  // Weights with wide-ranging magnitudes, so a different summation order would show in the low bits.
+  const weights = new Float32Array((1 << 19) + 40).map((_, i) => Math.sin(i * 12.9898) * 10 ** ((i % 9) - 4));
+  for (const text of generated(200)) {
+    for (const options of COMBOS) {
+      const vector = featurize(text, options);
+      let sum = 0;
+      for (const index of vector.indices) sum += weights[index] ?? 0;
+      const got = featureDot(text, options, weights);
+      assert.equal(got.sum, sum, `${JSON.stringify(options)} ${JSON.stringify(text)}`);
+      assert.equal(got.value, vector.value);
+    }
+  }
 });

@@ -40,15 +40,18 @@ const canon = (entry: string): string => normalizeText(entry).text.toLowerCase()
 
 /** Single-word stems by exact prefix, multi-word stems and unspaced substrings by `includes`. */
 const STEMS = new Map<string, string>();
-const PHRASES: { text: string; gloss: string }[] = [];
+const PHRASES: { text: string; gloss: string; ascii: boolean }[] = [];
 for (const [gloss, entries] of Object.entries(LEXICON)) {
   for (const entry of entries) {
     const unspaced = entry.startsWith('~');
     const text = canon(unspaced ? entry.slice(1) : entry);
-    if (unspaced || text.includes(' ')) PHRASES.push({ text, gloss });
+    if (unspaced || text.includes(' ')) PHRASES.push({ text, gloss, ascii: /^[\x00-\x7f]*$/.test(text) });
     else STEMS.set(text, gloss);
   }
 }
+
+/** The phrases an ASCII text can hold (the ASCII ones), in PHRASES order. */
+const ASCII_PHRASES = PHRASES.filter((phrase) => phrase.ascii);
 
 /**
  * The stems as a trie over code units (edge key: node * 65536 + code), so a word's longest stem
@@ -73,6 +76,36 @@ for (const [stem, gloss] of STEMS) {
 }
 
 /**
+ * EDGES again as an open-addressing table in typed arrays (slot -> parent node, code, child), for
+ * the walk: English words that share a stem's first three codes ("con", "ins", "sec") walk it, and a
+ * Map lookup per code was most of glossLine's own time.
+ */
+const EDGE_BITS = Math.max(4, Math.ceil(Math.log2(EDGES.size * 4)));
+const EDGE_MASK = (1 << EDGE_BITS) - 1;
+const edgeParent = new Int32Array(1 << EDGE_BITS).fill(-1);
+const edgeCode = new Uint16Array(1 << EDGE_BITS);
+const edgeChild = new Int32Array(1 << EDGE_BITS);
+const edgeSlot = (node: number, code: number): number => (Math.imul(node, 0x9e3779b1) ^ Math.imul(code, 0x85ebca77)) >>> (32 - EDGE_BITS);
+for (const [key, child] of EDGES) {
+  const node = Math.floor(key / 65536);
+  const code = key % 65536;
+  let slot = edgeSlot(node, code);
+  while (edgeParent[slot] !== -1) slot = (slot + 1) & EDGE_MASK;
+  edgeParent[slot] = node;
+  edgeCode[slot] = code;
+  edgeChild[slot] = child;
+}
+
+/** The child of `node` along `code`, or -1. */
+function childOf(node: number, code: number): number {
+  for (let slot = edgeSlot(node, code); ; slot = (slot + 1) & EDGE_MASK) {
+    const parent = edgeParent[slot]!;
+    if (parent === -1) return -1;
+    if (parent === node && edgeCode[slot] === code) return edgeChild[slot]!;
+  }
+}
+
+/**
  * A filter on a word's first three codes: a word can only start with a stem (3 codes or longer)
  * when its bit is set here, so most words skip the trie (false positives just walk it).
  */
@@ -85,8 +118,8 @@ function stemGloss(codes: Uint16Array, start: number, end: number): string | und
   let node = 0;
   let best: string | undefined;
   for (let j = start; j < end; j++) {
-    const child = EDGES.get(node * 65536 + codes[j]!);
-    if (child === undefined) break;
+    const child = childOf(node, codes[j]!);
+    if (child < 0) break;
     node = child;
     if (j - start >= 2 && NODE_GLOSS[node] !== undefined) best = NODE_GLOSS[node];
   }
@@ -105,7 +138,7 @@ export function glossLine(text: string): string {
   const head = text.length > LIMIT ? text.slice(0, LIMIT) : text;
   const lowered = head.toLowerCase();
   const found: { at: number; gloss: string }[] = [];
-  const { count, codes, starts } = scanLoweredWords(lowered);
+  const { count, codes, starts, ascii } = scanLoweredWords(lowered);
   for (let w = 0; w < count; w++) {
     const start = starts[w]!;
     const end = starts[w + 1]! - 1;
@@ -113,8 +146,9 @@ export function glossLine(text: string): string {
     const gloss = stemGloss(codes, start, end);
     if (gloss !== undefined) found.push({ at: w + 1, gloss });
   }
-  // Substring entries: a plain indexOf each (a first-char prefilter measured slower than the searches it saves).
-  for (const phrase of PHRASES) {
+  // Substring entries: a plain indexOf each (a first-char prefilter measured slower than the searches it saves),
+  // except that an ASCII text cannot hold a non-ASCII entry (most of them), which is not searched for.
+  for (const phrase of ascii ? ASCII_PHRASES : PHRASES) {
     const at = lowered.indexOf(phrase.text);
     if (at >= 0) found.push({ at: at / 8, gloss: phrase.gloss });
   }

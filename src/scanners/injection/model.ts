@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { featurize, type SparseVector } from './features.ts';
+import { featureDot, type SparseVector } from './features.ts';
 
 export const MODEL_FORMAT = 'bulwark-injection-lr/1';
 
@@ -71,10 +71,9 @@ export class InjectionModel {
   segmentMargin(piece: string): number {
     const segment = this.meta.segment;
     if (!segment || !this.segmentWeights) return Number.NEGATIVE_INFINITY;
-    const vector = featurize(piece, { bits: this.meta.bits, extra: [], gibberish: true });
-    let sum = 0;
-    for (const index of vector.indices) sum += this.segmentWeights[index] ?? 0;
-    return segment.bias + sum * vector.value;
+    // featureDot sums exactly as a loop over featurize's indices would, without the index array.
+    const { sum, value } = featureDot(piece, { bits: this.meta.bits, extra: [], gibberish: true }, this.segmentWeights);
+    return segment.bias + sum * value;
   }
 
   /** Calibrated probability for a document whose highest piece margin is `margin`. */
@@ -93,8 +92,8 @@ export class InjectionModel {
 
   /** Calibrated probability that `text` (with these signature feature ids) is an injection. */
   probability(text: string, signatureIds: readonly number[]): number {
-    const vector = featurize(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true });
-    return sigmoid(this.meta.platt.a * this.margin(vector) + this.meta.platt.b);
+    const { sum, value } = featureDot(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true }, this.weights);
+    return sigmoid(this.meta.platt.a * (this.meta.bias + sum * value) + this.meta.platt.b);
   }
 
   /** Serialises to the JSON file format. */

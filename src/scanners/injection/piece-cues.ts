@@ -45,10 +45,14 @@ function contentWords(words: readonly string[]): string[] {
   return words.filter((word) => word.length >= 4 && !STOP.has(word));
 }
 
+/** isAsk given the piece's first word (pieceCues has its words already). */
+function opensAsk(piece: string, first: string): boolean {
+  return IMPERATIVES.has(first) || (QUESTION_WORDS.has(first) && piece.trimEnd().endsWith('?'));
+}
+
 /** True when the piece opens with an imperative verb, or with a question word and ends with `?`. */
 export function isAsk(piece: string): boolean {
-  const first = wordsOf(piece)[0] ?? '';
-  return IMPERATIVES.has(first) || (QUESTION_WORDS.has(first) && piece.trimEnd().endsWith('?'));
+  return opensAsk(piece, wordsOf(piece)[0] ?? '');
 }
 
 /** One cue string per piece ('' when none apply). */
@@ -58,7 +62,7 @@ export function pieceCues(pieces: readonly string[]): string[] {
   const counts = new Map<string, number>();
   for (const list of content) for (const word of new Set(list)) counts.set(word, (counts.get(word) ?? 0) + 1);
   return pieces.map((_, index) => {
-    const ask = isAsk(pieces[index]!);
+    const ask = opensAsk(pieces[index]!, words[index]![0] ?? '');
     let novelty = '';
     const own = [...new Set(content[index])];
     if (pieces.length >= 3 && own.length >= 2) {

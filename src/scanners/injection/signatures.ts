@@ -177,27 +177,38 @@ function soupy(text: string, start: number, end: number): boolean {
   return letters >= 2 && (symbols >= 1 || caseFlip);
 }
 
+/** The last tokens' spans and texture, reused across calls (the scan allocates nothing). */
+const SUFFIX_TOKENS = 64;
+const tokenStart = new Int32Array(SUFFIX_TOKENS);
+const tokenEnd = new Int32Array(SUFFIX_TOKENS);
+const tokenSoupy = new Uint8Array(SUFFIX_TOKENS);
+
 /**
  * Finds a window of 16 whitespace-separated tokens near the end of the text where at least 7
  * look machine-made; returns its span. Only the last 64 tokens are examined (suffixes trail).
  */
 export function adversarialSuffix(text: string): [number, number] | undefined {
-  const tokens: [number, number, boolean][] = [];
+  // Tokens are collected from the end backwards into slots SUFFIX_TOKENS-1, -2, ...
+  let first = SUFFIX_TOKENS;
   let i = text.length;
-  while (i > 0 && tokens.length < 64) {
+  while (i > 0 && first > 0) {
     while (i > 0 && text.charCodeAt(i - 1) <= 32) i--;
     const end = i;
     while (i > 0 && text.charCodeAt(i - 1) > 32) i--;
-    if (end > i) tokens.push([i, end, soupy(text, i, end)]);
+    if (end > i) {
+      first--;
+      tokenStart[first] = i;
+      tokenEnd[first] = end;
+      tokenSoupy[first] = soupy(text, i, end) ? 1 : 0;
+    }
   }
-  tokens.reverse();
   const window = 16;
-  if (tokens.length < window) return undefined;
+  if (SUFFIX_TOKENS - first < window) return undefined;
   let count = 0;
-  for (let t = 0; t < tokens.length; t++) {
-    if (tokens[t]![2]) count++;
-    if (t >= window && tokens[t - window]![2]) count--;
-    if (t >= window - 1 && count >= 7) return [tokens[t - window + 1]![0], tokens[t]![1]];
+  for (let t = first; t < SUFFIX_TOKENS; t++) {
+    count += tokenSoupy[t]!;
+    if (t - first >= window) count -= tokenSoupy[t - window]!;
+    if (t - first >= window - 1 && count >= 7) return [tokenStart[t - window + 1]!, tokenEnd[t]!];
   }
   return undefined;
 }

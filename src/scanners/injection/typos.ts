@@ -53,10 +53,68 @@ export function correctedVerb(word: string): string | null {
   return null;
 }
 
+/** Each verb's letters as bits (a = bit 0), for the cheap bound below. */
+const VERB_LETTERS = new Map<string, number>(VERBS.map((verb) => [verb, [...verb].reduce((bits, ch) => bits | (1 << (ch.charCodeAt(0) - 97)), 0)]));
+
+/**
+ * False when the ASCII-letter word `text[start, end)` cannot be a misspelt verb: correctedVerb needs
+ * the verb with its first letter within one edit, or two edits with the length, second and last
+ * letter conditions (not for "forget"). An edit changes the length by one at most, and every letter
+ * of the word that the verb lacks costs an edit of its own (deleted or substituted), so those bound
+ * the distance from below. Lets callers skip the slice, lower-casing and edit distance for nearly
+ * every word ("from", "find", "first", "inside" all fail here).
+ */
+export function mayBeMisspeltVerb(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start) | 0x20;
+  const verb = first === 0x69 ? 'ignore' : first === 0x64 ? 'disregard' : first === 0x66 ? 'forget' : undefined;
+  if (verb === undefined) return false;
+  const length = end - start;
+  const lengthGap = Math.abs(length - verb.length);
+  const twoEdits =
+    verb !== 'forget' &&
+    length >= 5 &&
+    lengthGap <= 2 &&
+    (text.charCodeAt(start + 1) | 0x20) === verb.charCodeAt(1) &&
+    (text.charCodeAt(end - 1) | 0x20) === verb.charCodeAt(verb.length - 1);
+  if (lengthGap > 1 && !twoEdits) return false;
+  const allowed = twoEdits ? 2 : 1;
+  const letters = VERB_LETTERS.get(verb)!;
+  let foreign = 0;
+  for (let i = start + 1; i < end; i++) {
+    if ((letters & (1 << ((text.charCodeAt(i) | 0x20) - 97))) === 0 && ++foreign > allowed) return false;
+  }
+  return true;
+}
+
+/** Words the replace below rewrites: whole ASCII-letter words of 4-11 letters starting with d, f or i. */
+const CANDIDATE = /(?<![A-Za-z])[dfiDFI][A-Za-z]{3,10}(?![A-Za-z])/g;
+
+function isAsciiLetter(c: number): boolean {
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
+}
+
+/** True when some candidate word of `text` is a misspelt verb (a scan without regex or allocation per word). */
+export function hasMisspeltVerb(text: string): boolean {
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    if (!isAsciiLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < len && isAsciiLetter(text.charCodeAt(i))) i++;
+    if (i - start >= 4 && i - start <= 11 && mayBeMisspeltVerb(text, start, i) && correctedVerb(text.slice(start, i)) !== null) return true;
+  }
+  return false;
+}
+
 /** The text with misspelt override verbs corrected, or null when there are none. */
 export function typoView(text: string): string | null {
+  if (!hasMisspeltVerb(text)) return null;
   let changed = false;
-  const out = text.replace(/(?<![A-Za-z])[dfiDFI][A-Za-z]{3,10}(?![A-Za-z])/g, (word) => {
+  const out = text.replace(CANDIDATE, (word) => {
     const verb = correctedVerb(word);
     if (verb === null) return word;
     changed = true;

@@ -16,7 +16,7 @@
 import { rot13 } from '../../text/rot13.ts';
 import { bytesToText, isPlausibleText } from '../../text/text-checks.ts';
 import type { CanonicalText } from '../../text/types.ts';
-import { typoView } from './typos.ts';
+import { mayBeMisspeltVerb, correctedVerb, typoView } from './typos.ts';
 
 export interface EvasionView {
   text: string;
@@ -84,6 +84,10 @@ function tagView(canonical: CanonicalText): string | null {
 }
 
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+
+/** 1 for the char codes of LEET's keys. */
+const LEET_CODE = new Uint8Array(128);
+for (const key of Object.keys(LEET)) LEET_CODE[key.charCodeAt(0)] = 1;
 
 function isLeetChar(char: string): boolean {
   return LEET[char] !== undefined;
@@ -199,22 +203,119 @@ function blobView(canonical: CanonicalText): string | null {
   return decoded !== undefined && isPlausibleText(decoded) ? decoded : null;
 }
 
+/** Bits of `triggers`: which views may return something for a text. */
+const ROT13 = 1;
+const LEET_FOLD = 2;
+const PIG_LATIN = 4;
+const SPACED = 8;
+const TYPO = 16;
+
+/** Per letter a-z: what rot13 gains in log-likelihood (looksRot13's term, precomputed). */
+const ROT13_GAIN = LOG_FREQ.map((p, index) => LOG_FREQ[(index + 13) % 26]! - p);
+
+/**
+ * One pass over `text` that decides, exactly, which of the text-only views can return something:
+ * the rot13 line test, the leet and Pig Latin word counts (the first passes of those views, same
+ * arithmetic), a necessary condition for the spaced-letters pattern (seven spaces or tabs each two
+ * or three code units after the previous one), and whether some word is a misspelt verb. Nearly
+ * every text triggers none, and then the views cost this one pass instead of one pass each.
+ */
+function triggers(text: string): number {
+  let found = 0;
+  const len = text.length;
+  // rot13: the current line's letters and gain.
+  let lineLetters = 0;
+  let lineGain = 0;
+  // leet: as in leetView's first pass.
+  let mixed = 0;
+  let lettered = 0;
+  let leetLetters = false;
+  let leet = 0;
+  let inside = false;
+  let previousLetter = false;
+  let pendingLeet = false;
+  // Pig Latin: ASCII-letter words, and those ending in -ay.
+  let words = 0;
+  let pig = 0;
+  // Spaced letters: the last space or tab, and how many chained at two or three units apart.
+  let lastSeparator = -4;
+  let chain = 0;
+  let i = 0;
+  while (i <= len) {
+    let c = i < len ? text.charCodeAt(i) : 10;
+    let index = (c | 0x20) - 97;
+    if (index >= 0 && index < 26) {
+      // A word of ASCII letters (only A-Z and a-z land in 0-25): per letter only the rot13 sums,
+      // the rest once per word.
+      const wordStart = i;
+      do {
+        lineGain += ROT13_GAIN[index]!;
+        c = ++i < len ? text.charCodeAt(i) : 10;
+        index = (c | 0x20) - 97;
+      } while (index >= 0 && index < 26);
+      const run = i - wordStart;
+      lineLetters += run;
+      if (pendingLeet) inside = true;
+      leetLetters = true;
+      previousLetter = true;
+      pendingLeet = false;
+      words++;
+      if (run >= 3 && (text.charCodeAt(i - 1) | 32) === 121 && (text.charCodeAt(i - 2) | 32) === 97) pig++;
+      if ((found & TYPO) === 0 && run >= 4 && run <= 11 && mayBeMisspeltVerb(text, wordStart, i) && correctedVerb(text.slice(wordStart, i)) !== null) found |= TYPO;
+      // s[i] is not a letter: the next round handles it.
+      continue;
+    }
+    if (c === 32 || c === 10 || c === 9 || c === 13) {
+      if (leetLetters) lettered++;
+      if (leetLetters && (leet >= 2 || inside)) mixed++;
+      leetLetters = false;
+      leet = 0;
+      inside = false;
+      previousLetter = false;
+      pendingLeet = false;
+      if (c === 10) {
+        if (lineLetters >= MIN_LETTERS && lineGain / lineLetters >= MIN_GAIN) found |= ROT13;
+        lineLetters = 0;
+        lineGain = 0;
+      } else if (c !== 13) {
+        chain = i - lastSeparator === 2 || i - lastSeparator === 3 ? chain + 1 : 1;
+        lastSeparator = i;
+        if (chain >= 7) found |= SPACED;
+      }
+    } else if (c < 128 && LEET_CODE[c] === 1) {
+      leet++;
+      pendingLeet = previousLetter || pendingLeet;
+      previousLetter = false;
+    } else {
+      previousLetter = false;
+      pendingLeet = false;
+    }
+    i++;
+  }
+  if (mixed >= 2 && mixed * 10 >= lettered) found |= LEET_FOLD;
+  if (words >= 3 && pig * 10 >= words * 6) found |= PIG_LATIN;
+  return found;
+}
+
 /** The views of `canonical` that differ from its canonical text (usually none). */
 export function evasionViews(canonical: CanonicalText): EvasionView[] {
   const views: EvasionView[] = [];
-  const rot = rot13View(canonical.text);
+  const text = canonical.text;
+  // Each view is computed as before, but only when the trigger scan says it can return something.
+  const found = triggers(text);
+  const rot = found & ROT13 ? rot13View(text) : null;
   if (rot !== null) views.push({ text: rot, where: 'rot13-decoded text' });
   const tags = tagView(canonical);
   if (tags !== null) views.push({ text: tags, where: 'tag-character payload' });
-  const leet = leetView(canonical.text);
-  if (leet !== null && leet !== canonical.text) views.push({ text: leet, where: 'leetspeak-folded text' });
+  const leet = found & LEET_FOLD ? leetView(text) : null;
+  if (leet !== null && leet !== text) views.push({ text: leet, where: 'leetspeak-folded text' });
   const blob = blobView(canonical);
   if (blob !== null) views.push({ text: blob, where: 'decoded blob' });
-  const pig = pigLatinView(canonical.text);
+  const pig = found & PIG_LATIN ? pigLatinView(text) : null;
   if (pig !== null) views.push({ text: pig, where: 'pig-latin-decoded text' });
-  const spaced = spacedLettersView(canonical.text);
+  const spaced = found & SPACED ? spacedLettersView(text) : null;
   if (spaced !== null) views.push({ text: spaced, where: 'spaced-out letters joined' });
-  const typos = typoView(canonical.text);
+  const typos = found & TYPO ? typoView(text) : null;
   if (typos !== null) views.push({ text: typos, where: 'misspelt override verb corrected' });
   return views;
 }
