@@ -5,7 +5,7 @@
  * words and prefixes (no strings are built), giving the token ids it can stand for; phrases are
  * then followed through a trie of token ids, only while they are a prefix of some listed phrase.
  */
-import { words } from '../injection/features.ts';
+import { scanLoweredWords, words } from '../injection/features.ts';
 
 const MAX_WORDS = 4;
 const MIN_PREFIX = 3;
@@ -73,53 +73,80 @@ export class PhraseMatcher {
     return id;
   }
 
-  /** The token ids `codes` can stand for (itself as a listed word, and each listed prefix it starts with), appended to `out`. */
-  #alternatives(codes: readonly number[], out: number[]): void {
-    const length = Math.min(codes.length, MAX_WORD);
+  /** Appends to `out` (from `at`) the token ids the word `codes[from .. to)` can stand for: itself as a listed word, and each listed prefix it starts with. Returns the new end. */
+  #alternatives(codes: Uint16Array, from: number, to: number, at: number): number {
+    const end = Math.min(to, from + MAX_WORD);
     let node = 0;
-    for (let i = 0; i < length; i++) {
+    for (let i = from; i < end; i++) {
       const next = this.#chars[node]!.get(codes[i]!);
-      if (next === undefined) return;
+      if (next === undefined) return at;
       node = next;
-      if (this.#prefixToken[node]! >= 0) out.push(this.#prefixToken[node]!);
+      if (this.#prefixToken[node]! >= 0) at = push(this.#prefixToken[node]!, at);
     }
-    if (this.#wordToken[node]! >= 0) out.push(this.#wordToken[node]!);
+    if (this.#wordToken[node]! >= 0) at = push(this.#wordToken[node]!, at);
+    return at;
   }
 
   /** Hit counts per label over `text`. */
   count(text: string, labels: number): number[] {
     const counts = new Array<number>(labels).fill(0);
-    const list = words(text);
-    // Alternatives of word w: flat[starts[w] .. starts[w + 1]).
-    const flat: number[] = [];
-    const starts = new Array<number>(list.length + 1);
-    for (let w = 0; w < list.length; w++) {
-      starts[w] = flat.length;
-      this.#alternatives(list[w]!, flat);
+    const { count: wordCount, codes, starts: wordStarts } = scanLoweredWords(text.toLowerCase());
+    // Alternatives of word w: alternatives[altStart[w] .. altStart[w + 1]).
+    if (altStart.length < wordCount + 1) altStart = new Int32Array(Math.max(wordCount + 1, altStart.length * 2));
+    let at = 0;
+    for (let w = 0; w < wordCount; w++) {
+      altStart[w] = at;
+      at = this.#alternatives(codes, wordStarts[w]!, wordStarts[w + 1]! - 1, at);
     }
-    starts[list.length] = flat.length;
-    let frontier: number[] = [];
-    let next: number[] = [];
-    for (let start = 0; start < list.length; start++) {
+    altStart[wordCount] = at;
+    const flat = alternatives;
+    // Trie nodes being followed, and the ones reached by the next word (at most one child per node and
+    // alternative; grown when a word could exceed the scratch).
+    let frontier = frontierA;
+    let next = frontierB;
+    for (let start = 0; start < wordCount; start++) {
       // Most words are no listed token: no phrase starts there.
-      if (starts[start] === starts[start + 1]) continue;
-      frontier.length = 0;
-      frontier.push(0);
-      for (let n = 0; n < MAX_WORDS && start + n < list.length && frontier.length > 0; n++) {
-        next.length = 0;
-        for (const node of frontier) {
-          for (let k = starts[start + n]!; k < starts[start + n + 1]!; k++) {
-            const child = this.#phrases[node]!.get(flat[k]!);
+      if (altStart[start] === altStart[start + 1]) continue;
+      frontier[0] = 0;
+      let size = 1;
+      for (let n = 0; n < MAX_WORDS && start + n < wordCount && size > 0; n++) {
+        let nextSize = 0;
+        const needed = size * (altStart[start + n + 1]! - altStart[start + n]!);
+        if (next.length < needed) next = new Int32Array(needed * 2);
+        for (let f = 0; f < size; f++) {
+          const children = this.#phrases[frontier[f]!]!;
+          for (let k = altStart[start + n]!; k < altStart[start + n + 1]!; k++) {
+            const child = children.get(flat[k]!);
             if (child === undefined) continue;
-            for (const label of this.#labels[child]!) counts[label]!++;
-            if (this.#phrases[child]!.size > 0) next.push(child);
+            const labelsHere = this.#labels[child]!;
+            for (let l = 0; l < labelsHere.length; l++) counts[labelsHere[l]!]!++;
+            if (this.#phrases[child]!.size > 0) next[nextSize++] = child;
           }
         }
-        [frontier, next] = [next, frontier];
+        const swap = frontier;
+        frontier = next;
+        next = swap;
+        size = nextSize;
       }
     }
     return counts;
   }
+}
+
+/** Per-call scratch, reused (count allocates only its result). */
+let alternatives = new Int32Array(256);
+let altStart = new Int32Array(256);
+const frontierA = new Int32Array(64);
+const frontierB = new Int32Array(64);
+
+function push(id: number, at: number): number {
+  if (at === alternatives.length) {
+    const grown = new Int32Array(alternatives.length * 2);
+    grown.set(alternatives);
+    alternatives = grown;
+  }
+  alternatives[at] = id;
+  return at + 1;
 }
 
 /** Splits a listed phrase the way `words` splits text, keeping a trailing `*` on a word. */

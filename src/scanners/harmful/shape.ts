@@ -6,7 +6,7 @@
  * weight apart from long instructions. Hashed (FNV-1a over the featurizer's leet-folded words)
  * into a block of 2^SHAPE_BITS ids that `cues.ts` places after its dense cue features.
  */
-import { words } from '../injection/features.ts';
+import { scanLoweredWords } from '../injection/features.ts';
 
 export const SHAPE_BITS = 16;
 const LEAD_WORDS = 4;
@@ -17,25 +17,27 @@ const LENGTH_BUCKETS = [6, 12, 25, 60];
 const FNV_PRIME = 0x01000193;
 const SEED = { lead: 0x3c6ef372, tail: 0xa54ff53a, length: 0x510e527f } as const;
 
-/** FNV-1a over the words' char codes, words separated by a space. */
-function hashWords(seed: number, list: readonly number[][]): number {
+/**
+ * FNV-1a over words `from .. to` of the last `scanLoweredWords` scan: their codes are stored with one
+ * space between words, which is exactly the separator hashed between words.
+ */
+function hashRange(seed: number, codes: Uint16Array, starts: Int32Array, from: number, to: number): number {
   let h = seed;
-  list.forEach((word, index) => {
-    if (index > 0) h = Math.imul(h ^ 32, FNV_PRIME);
-    for (const code of word) h = Math.imul(h ^ code, FNV_PRIME);
-  });
+  const end = starts[to]! - 1;
+  for (let i = starts[from]!; i < end; i++) h = Math.imul(h ^ codes[i]!, FNV_PRIME);
   return h >>> 0;
 }
 
 /** Shape feature ids in [0, 2^SHAPE_BITS), unique, unsorted; none for a text without words. */
 export function shapeFeatures(text: string): number[] {
-  const list = words(text);
-  if (list.length === 0) return [];
+  const { count, codes, starts } = scanLoweredWords(text.toLowerCase());
+  if (count === 0) return [];
   const mask = (1 << SHAPE_BITS) - 1;
   const out = new Set<number>();
-  for (let n = 1; n <= Math.min(LEAD_WORDS, list.length); n++) out.add(hashWords(SEED.lead, list.slice(0, n)) & mask);
-  out.add(hashWords(SEED.tail, list.slice(-TAIL_WORDS)) & mask);
-  const bucket = LENGTH_BUCKETS.findIndex((limit) => list.length <= limit);
-  out.add(hashWords(SEED.length, [[bucket < 0 ? LENGTH_BUCKETS.length : bucket]]) & mask);
+  for (let n = 1; n <= Math.min(LEAD_WORDS, count); n++) out.add(hashRange(SEED.lead, codes, starts, 0, n) & mask);
+  out.add(hashRange(SEED.tail, codes, starts, Math.max(0, count - TAIL_WORDS), count) & mask);
+  const bucket = LENGTH_BUCKETS.findIndex((limit) => count <= limit);
+  // The length bucket hashes as a one-"word" list whose only code is the bucket number.
+  out.add((Math.imul(SEED.length ^ (bucket < 0 ? LENGTH_BUCKETS.length : bucket), FNV_PRIME) >>> 0) & mask);
   return [...out];
 }
