@@ -6,6 +6,7 @@
  */
 
 import { LiteralPrefilter } from '../shared/literal-prefilter.ts';
+import { firstBranchMatch, regexBranches } from '../shared/regex-branches.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
@@ -127,24 +128,44 @@ export interface SignatureHit {
   end: number;
 }
 
-/** Which signatures can match a text, from the literal strings they need (`literal-prefilter.ts`): the rest are not run. */
-let prefilter: LiteralPrefilter | undefined;
+/**
+ * Signatures run as their top-level branches (`regex-branches.ts`): the prefilter (`literal-prefilter.ts`)
+ * picks the branches whose required strings are present, and only those RegExps run; the first match
+ * is the one the whole signature would find.
+ */
+interface Prepared {
+  prefilter: LiteralPrefilter;
+  /** Branch RegExps of each signature, and the index of its first branch in the prefilter's list. */
+  branches: RegExp[][];
+  first: number[];
+}
+
+let prepared: Prepared | undefined;
 
 /**
- * Builds the signatures' prefilter (~150 ms, once per process). Scanner factories call it so a
- * gateway pays at start-up, not on its first request; commands that never scan never pay.
+ * Builds the signatures' branches and prefilter (~150 ms, once per process). Scanner factories call
+ * it so a gateway pays at start-up, not on its first request; commands that never scan never pay.
  */
-export function signaturePrefilter(): LiteralPrefilter {
-  return (prefilter ??= new LiteralPrefilter(SIGNATURES.map((signature) => signature.pattern)));
+export function signaturePrefilter(): Prepared {
+  if (prepared) return prepared;
+  const branches = SIGNATURES.map((signature) => regexBranches(signature.pattern));
+  const first: number[] = [];
+  let count = 0;
+  for (const list of branches) {
+    first.push(count);
+    count += list.length;
+  }
+  prepared = { prefilter: new LiteralPrefilter(branches.flat()), branches, first };
+  return prepared;
 }
 
 /** First match of each signature in `text` (one finding per rule per text is enough to decide). */
 export function matchSignatures(text: string): SignatureHit[] {
   const hits: SignatureHit[] = [];
-  const candidates = signaturePrefilter().candidates(text);
+  const { prefilter, branches, first } = signaturePrefilter();
+  const candidates = prefilter.candidates(text);
   for (let index = 0; index < SIGNATURES.length; index++) {
-    if (candidates[index] === 0) continue;
-    const match = SIGNATURES[index]!.pattern.exec(text);
+    const match = firstBranchMatch(branches[index]!, text, candidates, first[index]!);
     if (match) hits.push({ index, start: match.index, end: match.index + match[0].length });
   }
   const suffix = adversarialSuffix(text);
