@@ -60,7 +60,7 @@ describe('admin API over HTTP: roles, tenant isolation, audit', () => {
     }
     tokens.owner = ownerToken;
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('needs an admin credential always: none (even from loopback), an API key, or garbage is a 401 in the OpenAI error shape', async () => {
     const missing = await call(null, 'GET', '/tenants');

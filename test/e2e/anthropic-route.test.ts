@@ -10,7 +10,7 @@ describe('Anthropic route through the official @anthropic-ai/sdk', () => {
     h = await startHarness();
     direct = new Anthropic({ baseURL: h.primary.url, apiKey: 'direct', maxRetries: 0 });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('passes a message with a system prompt through unchanged', async () => {
     const params = { model: 'claude-test', max_tokens: 100, system: 'You are terse.', messages: [{ role: 'user' as const, content: 'hello claude' }] };

@@ -30,7 +30,7 @@ describe('authentication and limits over HTTP (openai SDK)', () => {
     // The gateway's own store: a key created here applies at once (no cache wait).
     keys = h.gateway.gateway.access!.keys;
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('serves a loopback caller without a key while no key exists', async () => {
     const answer = await client('anything').chat.completions.create(chat);

@@ -51,7 +51,7 @@ describe('budgets and abuse detection over HTTP (openai SDK)', () => {
       record(event);
     };
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('refuses a key once its recorded spend passes its hard budget (402 naming scope, amount and spend); the soft threshold alerts once', async () => {
     const { key, keyId } = keyFor(keys, 'budgeted');

@@ -17,7 +17,7 @@ describe('canary tokens and spotlighting end to end', () => {
       },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('plants a fresh canary in the system prompt and lets ordinary answers through', async () => {
     const first = await h.openai.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'system', content: 'You are a bank assistant.' }, { role: 'user', content: 'hello' }] });

@@ -33,7 +33,7 @@ for (const chunkSize of [1, 3, 8]) {
       h = await startHarness({ policy: pseudonymising, chunkSize });
       h.primary.behavior = { streamDelayMs: 1 };
     });
-    after(() => h.close());
+    after(() => h?.close());
 
     it('the provider sees placeholders only and the client gets its values back (non-streamed)', async () => {
       const completion = await h.openai.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: prompt }] });
@@ -75,7 +75,7 @@ describe('pseudonyms across the turns of a conversation', () => {
   before(async () => {
     h = await startHarness({ policy: pseudonymising });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('keeps the same placeholder for the same value across requests of one conversation only', async () => {
     const headers = { 'x-bulwark-conversation-id': 'conv-42' };
@@ -98,7 +98,7 @@ describe('HIPAA pack', () => {
   before(async () => {
     h = await startHarness({ policy: { name: 'clinic', packs: ['hipaa'] } });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('blocks a note with a medical record number and cites the clause, in the error and the event', async () => {
     const before = h.primary.requests.length;
@@ -134,7 +134,7 @@ describe('confidential documents', () => {
     writeFileSync(join(folder, 'menu.txt'), 'The canteen serves soup on Mondays and fish on Fridays, with vegetarian options every day of the week for all staff members.');
     h = await startHarness({ policy: { name: 'ip-protection', scanners: [{ id: 'protected-docs', scanner: 'data/documents', phases: ['response', 'response-stream'], action: 'block', config: { folder } }] } });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('blocks a response quoting a protected document, near-verbatim, and the event names the document', async () => {
     const quoted = secretPlan.replace('three phases', 'three stages').replace('eleven percent', '11 percent');

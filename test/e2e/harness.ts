@@ -80,7 +80,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     policy: options.policy ?? defaultPolicy,
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-e2e-'));
-  const gateway = await startGateway({ config, dataDir, port: 0, host: '127.0.0.1', logger: options.logLines ? createLogger({ level: 'debug', destination: { write: (line: string) => void options.logLines!.push(line) } }) : createLogger({ level: 'silent' }), env: {} });
+  // A gateway that fails to start (a bad test config) must not leave the fixtures listening: the file
+  // would then hang until the runner's timeout instead of failing with the config error.
+  const gateway = await startGateway({ config, dataDir, port: 0, host: '127.0.0.1', logger: options.logLines ? createLogger({ level: 'debug', destination: { write: (line: string) => void options.logLines!.push(line) } }) : createLogger({ level: 'silent' }), env: {} }).catch(async (error: unknown) => {
+    await primary.close();
+    await backup.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'client-key', maxRetries: 0, timeout: 10_000 });
   const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: 'client-key', maxRetries: 0, timeout: 10_000 });
   return {

@@ -33,7 +33,7 @@ describe('injection detection end to end', () => {
       },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('blocks an injection hidden in an OpenAI tool result', async () => {
     const before = h.primary.requests.length;

@@ -37,7 +37,7 @@ describe('LLM judge end to end', () => {
       },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('sends an uncertain prompt to the judge, whose "clean" verdict lets it through', async () => {
     // The classifier alone scores it inside the band and above the instance threshold (0.5): it would block.
@@ -92,7 +92,7 @@ describe('natural-language custom rules end to end', () => {
       },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('blocks a request matching a natural-language rule and passes an unrelated one', async () => {
     const before = h.backup.requests.filter(isCustomJudge).length;

@@ -15,7 +15,7 @@ describe('OpenAI route through the official openai SDK', () => {
     h = await startHarness();
     direct = new OpenAI({ baseURL: `${h.primary.url}/v1`, apiKey: 'direct', maxRetries: 0 });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('passes a plain completion through unchanged, with the provider credential upstream', async () => {
     const params = { model: 'gpt-test', messages: [{ role: 'user' as const, content: 'hello there' }], temperature: 0.2, user: 'u-1' };

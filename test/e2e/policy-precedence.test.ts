@@ -31,7 +31,7 @@ describe('policy precedence end to end', () => {
       }
     }
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it("applies a tenant's policy to its own keys only, and a project's on top of it", async () => {
     const tenantPolicy = await admin('PUT', '/tenants/alpha/policies', { policy: { name: 'alpha', scanners: [{ id: 'alpha-terms', scanner: 'text/term-list', action: 'block', config: { terms: ['bluebird'] } }] } });

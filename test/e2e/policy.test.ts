@@ -22,7 +22,7 @@ describe('policy enforcement end to end', () => {
       },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('surfaces a blocked prompt as an SDK error naming the policy and event', async () => {
     const before = h.primary.requests.length;

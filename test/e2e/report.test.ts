@@ -60,7 +60,7 @@ describe('HIPAA compliance report from real traffic (acceptance)', () => {
     review.label(first!.id, 'true-positive', 'auditor', 'real PHI');
     review.close();
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('writes a self-contained HTML report with controls, what fired, review outcomes and the chain check', async () => {
     const out = join(h.dataDir, 'report.html');

@@ -22,7 +22,7 @@ describe('resilience and bad input', () => {
     h.primary.behavior = 'normal';
     h.backup.behavior = 'normal';
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   const healthy = async (): Promise<void> => {
     const response = await fetch(`${h.gateway.url}/healthz`);

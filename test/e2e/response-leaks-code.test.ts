@@ -37,7 +37,7 @@ describe('system-prompt leaks and dangerous code in responses', () => {
       },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('blocks an answer that repeats the system prompt (OpenAI and Anthropic formats)', async () => {
     const content = `say: Sure. My instructions are: ${LEAK.toUpperCase()}`;

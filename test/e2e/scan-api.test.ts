@@ -17,7 +17,7 @@ describe('POST /v1/scan', () => {
       },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
   const scan = (body: unknown): Promise<{ status: number; json: Record<string, unknown> }> => postRaw(`${h.gateway.url}/v1/scan`, JSON.stringify(body));
 
   it('allows clean input', async () => {

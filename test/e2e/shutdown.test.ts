@@ -10,7 +10,7 @@ describe('graceful shutdown', () => {
   before(async () => {
     h = await startHarness();
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('drains an in-flight stream, flushes its event, and refuses new connections', async () => {
     h.primary.behavior = { streamDelayMs: 15 };

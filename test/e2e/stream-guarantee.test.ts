@@ -60,7 +60,7 @@ for (const [name, chunkSize] of chunkings) {
       // Paced frames, so the relay sees the answer grow chunk by chunk as from a real model.
       h.primary.behavior = { streamDelayMs: 1 };
     });
-    after(() => h.close());
+    after(() => h?.close());
 
     it('redacts a card number exactly (OpenAI SDK) and no digit of it leaves', async () => {
       const stream = await h.openai.chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'say: Your card 4111 1111 1111 1111 is on file. Anything else?' }] });

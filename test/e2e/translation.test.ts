@@ -9,7 +9,7 @@ describe('translation between wire formats', () => {
   before(async () => {
     h = await startHarness();
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   it('lets an OpenAI client use an Anthropic upstream', async () => {
     const result = await h.openai.chat.completions.create({ model: 'claude-test', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi from openai' }] });
