@@ -54,6 +54,9 @@ export class LiteralPrefilter {
   private readonly groupFound: Int32Array;
   /** `tried[pattern] === stamp` once its formula was evaluated for this text. */
   private readonly tried: Int32Array;
+  /** Scratch: patterns whose formula is evaluated for this text, and the answer handed back. */
+  private readonly touched: Int32Array;
+  private readonly out: Uint8Array;
 
   constructor(patterns: readonly RegExp[]) {
     const fold = buildFoldTable();
@@ -96,6 +99,8 @@ export class LiteralPrefilter {
     this.atomsFound = { found: new Int32Array(this.atoms.length), stamp: 0, list: new Int32Array(this.atoms.length), count: 0, high: false };
     this.groupFound = new Int32Array(this.patternsOf.length);
     this.tried = new Int32Array(patterns.length);
+    this.touched = new Int32Array(patterns.length);
+    this.out = new Uint8Array(patterns.length);
 
     const isAscii = (atom: string): boolean => [...atom].every((char) => char.charCodeAt(0) < 128);
     const split = (wanted: boolean): [string[], number[]] => {
@@ -113,7 +118,10 @@ export class LiteralPrefilter {
     return { atoms: this.atoms.length, groups: this.patternsOf.length, asciiStates: states(this.ascii), wideStates: states(this.wide), unconditional: this.unconditional.length };
   }
 
-  /** `candidates[i]` is 1 when pattern `i` may match `text` (run it), 0 when it cannot. */
+  /**
+   * `candidates[i]` is 1 when pattern `i` may match `text` (run it), 0 when it cannot. The array is
+   * reused: it holds this text's answer until the next call.
+   */
   candidates(text: string): Uint8Array {
     const found = this.atomsFound;
     // A fresh stamp marks this text's atoms, groups and tries without clearing the arrays.
@@ -127,23 +135,27 @@ export class LiteralPrefilter {
     found.count = 0;
     scanAtoms(this.ascii, text, found);
     if (found.high && this.wide) scanAtoms(this.wide, text, found);
-    const { groupFound, tried } = this;
-    const touched: number[] = [];
+    const { groupFound, tried, touched, out } = this;
+    let touchedCount = 0;
     for (let k = 0; k < found.count; k++) {
-      for (const group of this.groupsOf[found.list[k]!]!) {
+      const groups = this.groupsOf[found.list[k]!]!;
+      for (let g = 0; g < groups.length; g++) {
+        const group = groups[g]!;
         if (groupFound[group] === stamp) continue;
         groupFound[group] = stamp;
-        for (const index of this.patternsOf[group]!) {
+        const patterns = this.patternsOf[group]!;
+        for (let p = 0; p < patterns.length; p++) {
+          const index = patterns[p]!;
           if (tried[index] === stamp) continue;
           tried[index] = stamp;
-          touched.push(index);
+          touched[touchedCount++] = index;
         }
       }
     }
-    const out = new Uint8Array(this.formulas.length);
+    out.fill(0);
     for (const index of this.unconditional) out[index] = 1;
     // Only patterns with at least one group present can hold.
-    for (const index of touched) if (holds(this.formulas[index]!, groupFound, stamp)) out[index] = 1;
+    for (let t = 0; t < touchedCount; t++) if (holds(this.formulas[touched[t]!]!, groupFound, stamp)) out[touched[t]!] = 1;
     return out;
   }
 }
