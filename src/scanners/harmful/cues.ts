@@ -12,7 +12,8 @@
  */
 import { HAZARD_CATEGORIES, LEXICON, type HazardCategory } from './lexicon.ts';
 import { PhraseMatcher } from './phrases.ts';
-import { SHAPE_BITS, shapeFeatures } from './shape.ts';
+import { SHAPE_BITS, shapeOfWords } from './shape.ts';
+import { scanLoweredWords } from '../injection/features.ts';
 
 /** Bump when a phrase list or feature id changes: the model must then be retrained. */
 export const CUES_VERSION = 'harmful-cues/5';
@@ -153,7 +154,10 @@ export interface HarmfulCues {
 
 /** Lexicon and cue analysis of one (canonical) text. */
 export function harmfulCues(text: string): HarmfulCues {
-  const counts = matcher.count(text, CATEGORY_COUNT + GROUPS.length);
+  // One word scan serves the phrase matcher and the shape features (neither scans again in between).
+  const scan = scanLoweredWords(text.toLowerCase());
+  const counts = matcher.countWords(scan, CATEGORY_COUNT + GROUPS.length);
+  const shape = shapeOfWords(scan);
   const categoryHits = counts.slice(0, CATEGORY_COUNT);
   const [request, person, technical, fiction, safety, figurative, misinformation, risky, intent, purpose, advice, premise, privateFacts] = counts.slice(CATEGORY_COUNT).map((count) => count > 0) as boolean[];
   const ids: number[] = [];
@@ -188,7 +192,7 @@ export function harmfulCues(text: string): HarmfulCues {
   categoryHits.forEach((hits, index) => {
     if (hits > 0) contexts.forEach((on, k) => on && ids.push(ID.contextCategory + k * CATEGORY_COUNT + index));
   });
-  for (const id of shapeFeatures(text)) ids.push(SHAPE_START + id);
+  for (const id of shape) ids.push(SHAPE_START + id);
   return { categoryHits, ids: ids.sort((a, b) => a - b) };
 }
 

@@ -5,7 +5,7 @@
  * words and prefixes (no strings are built), giving the token ids it can stand for; phrases are
  * then followed through a trie of token ids, only while they are a prefix of some listed phrase.
  */
-import { scanLoweredWords, words } from '../injection/features.ts';
+import { scanLoweredWords, words, type WordScan } from '../injection/features.ts';
 
 const MAX_WORDS = 4;
 const MIN_PREFIX = 3;
@@ -89,8 +89,12 @@ export class PhraseMatcher {
 
   /** Hit counts per label over `text`. */
   count(text: string, labels: number): number[] {
+    return this.countWords(scanLoweredWords(text.toLowerCase()), labels);
+  }
+
+  /** `count` over a text already split by `scanLoweredWords` (its buffers, still current). */
+  countWords({ count: wordCount, codes, starts: wordStarts }: WordScan, labels: number): number[] {
     const counts = new Array<number>(labels).fill(0);
-    const { count: wordCount, codes, starts: wordStarts } = scanLoweredWords(text.toLowerCase());
     // Alternatives of word w: alternatives[altStart[w] .. altStart[w + 1]).
     if (altStart.length < wordCount + 1) altStart = new Int32Array(Math.max(wordCount + 1, altStart.length * 2));
     let at = 0;

@@ -6,7 +6,7 @@
  * weight apart from long instructions. Hashed (FNV-1a over the featurizer's leet-folded words)
  * into a block of 2^SHAPE_BITS ids that `cues.ts` places after its dense cue features.
  */
-import { scanLoweredWords } from '../injection/features.ts';
+import { scanLoweredWords, type WordScan } from '../injection/features.ts';
 
 export const SHAPE_BITS = 16;
 const LEAD_WORDS = 4;
@@ -30,7 +30,11 @@ function hashRange(seed: number, codes: Uint16Array, starts: Int32Array, from: n
 
 /** Shape feature ids in [0, 2^SHAPE_BITS), unique, unsorted; none for a text without words. */
 export function shapeFeatures(text: string): number[] {
-  const { count, codes, starts } = scanLoweredWords(text.toLowerCase());
+  return shapeOfWords(scanLoweredWords(text.toLowerCase()));
+}
+
+/** `shapeFeatures` of a text already split by `scanLoweredWords` (its buffers, still current). */
+export function shapeOfWords({ count, codes, starts }: WordScan): number[] {
   if (count === 0) return [];
   const mask = (1 << SHAPE_BITS) - 1;
   const out = new Set<number>();

@@ -127,8 +127,16 @@ function scanWords(lowered: string): number {
   return count;
 }
 
-/** Scans `lowered` (already lowercased) and hands back the buffers; for gloss.ts. Valid until the next scan. */
-export function scanLoweredWords(lowered: string): { count: number; codes: Uint16Array; starts: Int32Array; ascii: boolean } {
+/** The buffers of one word scan: word i is `codes[starts[i], starts[i + 1] - 1)`; valid until the next scan. */
+export interface WordScan {
+  count: number;
+  codes: Uint16Array;
+  starts: Int32Array;
+  ascii: boolean;
+}
+
+/** Scans `lowered` (already lowercased) and hands back the buffers (gloss.ts, the harmful cues). Valid until the next scan. */
+export function scanLoweredWords(lowered: string): WordScan {
   const count = scanWords(lowered);
   return { count, codes: wordCodes, starts: wordStart, ascii: unitsSeen < 0x80 };
 }
