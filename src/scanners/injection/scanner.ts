@@ -12,7 +12,7 @@ import { analyze, type InjectionMode } from './detector.ts';
 import { InjectionJudgeConfig, withJudge } from './judge.ts';
 import { OnnxConfig, openOnnxClassifier, withOnnx } from './onnx/layer.ts';
 import { bundledModelPath, loadModel, type InjectionModel } from './model.ts';
-import { signaturePrefilter } from './signatures.ts';
+import { prepareSignatures } from './signatures.ts';
 import { BUILTIN_RULES, type ActiveRules, type RulesSource } from '../../rules/active-rules.ts';
 
 export const InjectionConfig = z
@@ -64,7 +64,7 @@ export interface SegmentScanner {
 
 export function createInjectionScanner(config: InjectionConfig, mode: InjectionMode, task: string, source?: RulesSource): InjectionScanner {
   const model = config.classifier ? loadModel(config.modelPath || bundledModelPath(task)) : null;
-  signaturePrefilter(); // built now, at start-up, not on the first request
+  prepareSignatures(); // built now, at start-up, not on the first request
   const currentRules = (): ActiveRules => source?.current() ?? BUILTIN_RULES;
   const reportAbove = (rules: ActiveRules): number => rules.thresholds[task as keyof ActiveRules['thresholds']]?.reportAbove ?? config.reportAbove;
   const scanSegment = (segment: ScanSegment, rules: ActiveRules = currentRules()): SegmentScan => {

@@ -146,7 +146,7 @@ let prepared: Prepared | undefined;
  * Builds the signatures' branches and prefilter (~150 ms, once per process). Scanner factories call
  * it so a gateway pays at start-up, not on its first request; commands that never scan never pay.
  */
-export function signaturePrefilter(): Prepared {
+export function prepareSignatures(): Prepared {
   if (prepared) return prepared;
   const branches = SIGNATURES.map((signature) => regexBranches(signature.pattern));
   const first: number[] = [];
@@ -162,7 +162,7 @@ export function signaturePrefilter(): Prepared {
 /** First match of each signature in `text` (one finding per rule per text is enough to decide). */
 export function matchSignatures(text: string): SignatureHit[] {
   const hits: SignatureHit[] = [];
-  const { prefilter, branches, first } = signaturePrefilter();
+  const { prefilter, branches, first } = prepareSignatures();
   const candidates = prefilter.candidates(text);
   for (let index = 0; index < SIGNATURES.length; index++) {
     const match = firstBranchMatch(branches[index]!, text, candidates, first[index]!);

@@ -97,43 +97,12 @@ function isAsciiLetter(char: string): boolean {
   return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z');
 }
 
-/** Folds leet in every token made only of letters and leet characters, when enough tokens mix both. */
-function leetView(text: string): string | null {
-  // First pass without allocation: count whitespace-separated tokens with letters, and those that mix in leet.
-  let mixed = 0;
-  let lettered = 0;
-  // A token counts as leet with two leet characters, or one between letters (`1gn0r3`, `h0w`), so
-  // `mp3`, `4K` or `x86` do not.
-  let letters = false;
-  let leet = 0;
-  let inside = false;
-  let previousLetter = false;
-  let pendingLeet = false;
-  for (let i = 0; i <= text.length; i++) {
-    const char = i < text.length ? text[i]! : ' ';
-    if (char === ' ' || char === '\n' || char === '\t' || char === '\r') {
-      if (letters) lettered++;
-      if (letters && (leet >= 2 || inside)) mixed++;
-      letters = false;
-      leet = 0;
-      inside = false;
-      previousLetter = false;
-      pendingLeet = false;
-    } else if (isAsciiLetter(char)) {
-      if (pendingLeet) inside = true;
-      letters = true;
-      previousLetter = true;
-      pendingLeet = false;
-    } else if (isLeetChar(char)) {
-      leet++;
-      pendingLeet = previousLetter || pendingLeet;
-      previousLetter = false;
-    } else {
-      previousLetter = false;
-      pendingLeet = false;
-    }
-  }
-  if (mixed < 2 || mixed * 10 < lettered) return null;
+/**
+ * Folds leet in every token made only of letters and leet characters. Called only when enough
+ * tokens mix both: `triggers` counts them (a token counts with two leet characters, or one between
+ * letters: `1gn0r3`, `h0w`, not `mp3`, `4K` or `x86`) and sets LEET_FOLD.
+ */
+function leetView(text: string): string {
   return text
     .split(/(\s+)/)
     .map((token) => {
@@ -226,7 +195,7 @@ function triggers(text: string): number {
   // rot13: the current line's letters and gain.
   let lineLetters = 0;
   let lineGain = 0;
-  // leet: as in leetView's first pass.
+  // leet: tokens with letters, and those that mix in leet (the gate leetView relies on).
   let mixed = 0;
   let lettered = 0;
   let leetLetters = false;
