@@ -3,7 +3,7 @@
  * `bulwark eval` detectors: default config, the model's calibrated threshold, no LLM judge) against
  * the offline npm peers, on the dev splits of ../shared/data/prompt-injection and
  * ../shared/data/indirect-injection. Per detector and dataset: recall, FPR, precision, F1 and
- * ms/sample p50 (after an untimed warm-up pass of at most 3 s, the same for every detector). A peer that fails to load is listed with the reason; a slow peer
+ * ms/sample p50 and p99 (after an untimed warm-up pass of at most 3 s, the same for every detector). A peer that fails to load is listed with the reason; a slow peer
  * is scored on a seeded sample (said in the `rows` column). Prints a table, then one JSON line.
  *
  *   npm run bench:detectors [-- --budget-ms 12000] [-- --hai-heuristic]
@@ -40,6 +40,7 @@ interface Row {
   precision: number | null;
   f1: number | null;
   p50_ms: number | null;
+  p99_ms: number | null;
   note?: string;
 }
 
@@ -93,6 +94,7 @@ async function measure(detector: string, dataset: string, all: readonly EvalRow[
     precision: round(counts.precision),
     f1: round(counts.f1),
     p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
   };
 }
 
@@ -146,7 +148,7 @@ for (const dataset of DATASETS) {
   results.push(await measure(`bulwark ai/${dataset.bulwark} (threshold ${bulwark.defaultThreshold})`, dataset.name, rows, async (text) => (await bulwark.score(text, null)).flagged));
   for (const peer of peers) {
     if (!peer.detect) {
-      results.push({ detector: peer.name, dataset: dataset.name, rows: '0', recall: null, fpr: null, precision: null, f1: null, p50_ms: null, note: `failed to load: ${peer.error}` });
+      results.push({ detector: peer.name, dataset: dataset.name, rows: '0', recall: null, fpr: null, precision: null, f1: null, p50_ms: null, p99_ms: null, note: `failed to load: ${peer.error}` });
       continue;
     }
     results.push(await measure(peer.name, dataset.name, rows, peer.detect));
@@ -154,8 +156,8 @@ for (const dataset of DATASETS) {
 }
 
 const show = (value: number | null): string => (value === null ? '-' : value.toFixed(3));
-const header = ['dataset', 'detector', 'rows', 'recall', 'FPR', 'precision', 'F1', 'ms p50'];
-const lines = results.map((row) => [row.dataset, row.detector, row.rows, show(row.recall), show(row.fpr), show(row.precision), show(row.f1), show(row.p50_ms)]);
+const header = ['dataset', 'detector', 'rows', 'recall', 'FPR', 'precision', 'F1', 'ms p50', 'ms p99'];
+const lines = results.map((row) => [row.dataset, row.detector, row.rows, show(row.recall), show(row.fpr), show(row.precision), show(row.f1), show(row.p50_ms), show(row.p99_ms)]);
 const widths = header.map((title, index) => Math.max(title.length, ...lines.map((line) => line[index]!.length)));
 const format = (cells: string[]): string => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ');
 console.log(format(header));

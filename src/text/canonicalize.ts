@@ -4,23 +4,21 @@
  * and decodes embedded encoded runs found in the original.
  */
 import type { CanonicalText } from './types.ts';
-import { findEncodedRuns, mergeDecodedRuns } from './decoders.ts';
+import { codeUnitsOf } from './code-units.ts';
+import { decoderHints, HINT_NON_ASCII } from './decoder-hints.ts';
+import { encodedRunsOf, findEncodedRuns, mergeDecodedRuns } from './decoders.ts';
 import { normalizeText } from './normalize-text.ts';
 import { identityMapper } from './offset-map.ts';
-
-/** Any code unit outside ASCII (the regex engine scans several times faster than a charCodeAt loop). */
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** True when every code unit is ASCII: such text has nothing hidden, to normalise or to fold. */
-function isAscii(s: string): boolean {
-  return !NON_ASCII.test(s);
-}
 
 /** Builds the canonical view of `text`; never throws, whatever the string holds. */
 export function canonicalize(text: string): CanonicalText {
   const original = typeof text === 'string' ? text : String(text ?? '');
-  const decoded = findEncodedRuns(original);
-  if (isAscii(original)) {
+  // One read of the code units answers both "what might be encoded" and "is it ASCII".
+  const units = codeUnitsOf(original);
+  const hints = decoderHints(units, original.length);
+  const decoded = encodedRunsOf(original, units, hints);
+  // Pure ASCII has nothing hidden, to normalise or to fold.
+  if ((hints & HINT_NON_ASCII) === 0) {
     return { original, text: original, hidden: [], decoded, toOriginal: identityMapper(original.length) };
   }
   const normalized = normalizeText(original);

@@ -35,10 +35,17 @@ export function rot13(s: string): string {
   return out;
 }
 
+/**
+ * FNV-1a parameters of wordHash, shared with decoderHints, which hashes words the same way. The offset
+ * basis is kept as an int32 (0x811c9dc5 is above 2^31: as a double it would slow every hash down).
+ */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over the lower-cased letters of s[start, end): lets the scanner look words up without slicing. */
 function wordHash(s: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (s.charCodeAt(i) | 0x20), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (s.charCodeAt(i) | 0x20), FNV_PRIME);
   return h & 0x3fffffff; // a non-negative small integer: hash + 1 stays inside Int32
 }
 
@@ -63,6 +70,24 @@ function scoreOf(hash: number): number {
   return tableKeys[slot] === 0 ? 0 : tableScores[slot]!;
 }
 
+/** One bit per value of a hash's low 16 bits, set when some word with a positive score has them. */
+const POSITIVE_BITS = new Int32Array(1 << 11);
+
+/** False when no table word with a positive score has `hash` (a one-load filter in front of scoreOf). */
+function mayBeRot13Word(hash: number): boolean {
+  const low = hash & 0xffff;
+  return (POSITIVE_BITS[low >>> 5]! & (1 << (low & 31))) !== 0;
+}
+
+/** Every hash that counts as a rot13 word (a positive score): a stretch opens only at a word with one of these. */
+export function rot13WordHashes(): number[] {
+  const hashes: number[] = [];
+  for (let slot = 0; slot < TABLE_SIZE; slot++) {
+    if (tableKeys[slot] !== 0 && tableScores[slot]! > 0) hashes.push(tableKeys[slot]! - 1);
+  }
+  return hashes;
+}
+
 (() => {
   const plain = new Set(COMMON_WORDS);
   const put = (word: string, score: number): void => {
@@ -70,6 +95,8 @@ function scoreOf(hash: number): number {
     const slot = slotOf(hash);
     tableKeys[slot] = hash + 1;
     tableScores[slot] = score;
+    const bitsAt = (hash & 0xffff) >>> 5;
+    if (score > 0) POSITIVE_BITS[bitsAt] = POSITIVE_BITS[bitsAt]! | (1 << (hash & 31));
   };
   for (const word of COMMON_WORDS) {
     const encoded = rot13(word);
@@ -78,14 +105,10 @@ function scoreOf(hash: number): number {
   }
 })();
 
+/** Longest word looked up; single letters and longer words are neutral. */
 const MAX_WORD = 24;
 /** Words further apart than this belong to different stretches. */
 const MAX_GAP = 32;
-
-function isAsciiLetter(c: number): boolean {
-  const lower = c | 0x20;
-  return lower >= 0x61 && lower <= 0x7a;
-}
 
 /** Stretch thresholds (distinct rot13 words, their letters, the longest): short "bar"/"ure" pairs are real words. */
 const MIN_DISTINCT = 2;
@@ -151,35 +174,59 @@ class Stretch {
   }
 }
 
-/** Finds stretches of rot13-encoded English and decodes them; linear in the length of `s`. */
-export function scanRot13(s: string, limit: number): DecodedRun[] {
+/**
+ * Finds stretches of rot13-encoded English and decodes them; linear in the length of `s`. `units` holds
+ * the code units of `s` followed by a 0 (see codeUnitsOf). While no stretch is open (nearly always), only
+ * a rot13 word matters, so the loop only hashes words and tests them against POSITIVE_BITS.
+ */
+export function scanRot13(s: string, units: Uint16Array, limit: number): DecodedRun[] {
   const out: DecodedRun[] = [];
-  const stretch = new Stretch();
+  if (limit <= 0) return out;
+  const len = s.length;
+  // Locals: module-level bindings are re-read, with an initialisation check, at every use.
+  const offset = FNV_OFFSET;
+  const prime = FNV_PRIME;
+  let stretch: Stretch | undefined;
   let lastWordEnd = -1;
   let i = 0;
-  while (i < s.length && out.length < limit) {
-    if (!isAsciiLetter(s.charCodeAt(i))) {
+  while (i < len) {
+    let c = units[i]!;
+    if (((c | 0x20) - 0x61) >>> 0 >= 26) {
       i++;
       continue;
     }
     const start = i;
-    // The word's wordHash, computed while finding its end (one read of each letter).
-    let h = 0x811c9dc5;
-    let c = s.charCodeAt(i);
+    // The word's wordHash, computed while finding its end (one read of each letter; units[len] is 0).
+    let h = offset;
     do {
-      h = Math.imul(h ^ (c | 0x20), 0x01000193);
-      c = s.charCodeAt(++i);
-    } while (isAsciiLetter(c));
-    if (lastWordEnd >= 0 && start - lastWordEnd > MAX_GAP) stretch.close(s, out);
-    lastWordEnd = i;
+      h = Math.imul(h ^ (c | 0x20), prime);
+      c = units[++i]!;
+    } while (((c | 0x20) - 0x61) >>> 0 < 26);
     const length = i - start;
     // Single letters and very long words are neutral.
     const hash = length >= 2 && length <= MAX_WORD ? h & 0x3fffffff : -1;
+    if (stretch !== undefined && stretch.runStart >= 0) {
+      if (start - lastWordEnd > MAX_GAP) {
+        stretch.close(s, out);
+        if (out.length >= limit) return out;
+      }
+    }
+    lastWordEnd = i;
+    if (stretch === undefined || stretch.runStart < 0) {
+      // Nothing open: a plain word closes nothing and a neutral one is not counted.
+      if (hash >= 0 && mayBeRot13Word(hash) && scoreOf(hash) > 0) (stretch ??= new Stretch()).addRot13Word(start, i, hash);
+      continue;
+    }
     const score = hash >= 0 ? scoreOf(hash) : 0;
-    if (score < 0) stretch.close(s, out);
-    else if (score > 0) stretch.addRot13Word(start, i, hash);
-    else if (stretch.runStart >= 0) stretch.pendingWords++;
+    if (score < 0) {
+      stretch.close(s, out);
+      if (out.length >= limit) return out;
+    } else if (score > 0) {
+      stretch.addRot13Word(start, i, hash);
+    } else {
+      stretch.pendingWords++;
+    }
   }
-  if (out.length < limit) stretch.close(s, out);
+  stretch?.close(s, out);
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { featureDot, featurize, words, type FeatureOptions } from './features.ts';
+import { exactSumLimit, featureDot, featurize, words, type FeatureOptions } from './features.ts';
 import { gibberishLevel } from './gibberish.ts';
 
 const PRIME = 0x01000193;
@@ -132,6 +132,28 @@ test('featureDot sums the weights of featurize\'s indices in their order, for ev
       const got = featureDot(text, options, weights);
       assert.equal(got.sum, sum, `${JSON.stringify(options)} ${JSON.stringify(text)}`);
       assert.equal(got.value, vector.value);
+    }
+  }
+});
+
+test('featureDot with an exact-sum limit gives the same doubles (first-seen order when provably exact, ordered otherwise)', () => {
+  const narrow = new Float32Array((1 << 19) + 40).map((_, i) => Math.sin(i * 4.1414) * 0.75);
+  const wide = new Float32Array((1 << 19) + 40).map((_, i) => Math.sin(i * 12.9898) * 10 ** ((i % 9) - 4));
+  const extras: readonly number[][] = [[], [0, 3, 17], [5, 2, 2], [-1, 4], [1.5]];
+  for (const weights of [narrow, wide]) {
+    const limit = exactSumLimit(weights);
+    for (const text of generated(150)) {
+      for (const base of COMBOS) {
+        for (const extra of extras) {
+          const options = { ...base, extra };
+          const vector = featurize(text, options);
+          let sum = 0;
+          for (const index of vector.indices) sum += weights[index] ?? 0;
+          const got = featureDot(text, options, weights, limit);
+          assert.ok(Object.is(got.sum, sum), `${JSON.stringify(options)} ${JSON.stringify(text)}`);
+          assert.equal(got.value, vector.value);
+        }
+      }
     }
   }
 });

@@ -38,8 +38,12 @@ export interface FeatureOptions {
 /** Smallest feature count used for normalisation (about a 12-word sentence). */
 const MIN_NORM = 150;
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+/** Salts of word unigrams and bigrams and seed of char grams (the bucket of a unigram is `(h ^ UNIGRAM_SALT) & mask`). */
+export const UNIGRAM_SALT = 0x9e3779b9;
+export const BIGRAM_SALT = 0x85ebca6b;
+export const GRAM_SEED = 0x2f1a3b4c;
 
 /**
  * Char class bits per UTF-16 code unit: 0 separator, WORD for word chars, plus LETTER (ASCII
@@ -48,12 +52,12 @@ const FNV_PRIME = 0x01000193;
  * unit except ideographic space and U+2000-206F (other scripts are letters here; punctuation
  * outside ASCII is rare after NFKC and cheap to include).
  */
-const WORD = 1;
-const LETTER = 2;
-const LEETCHAR = 4;
-const CLASS = new Uint8Array(0x10000);
+export const WORD = 1;
+export const LETTER = 2;
+export const LEETCHAR = 4;
+export const CLASS = new Uint8Array(0x10000);
 /** Leetspeak digits and symbols as the letters they imitate (0 -> o, 1 -> i, 3 -> e, 4/@ -> a, 5/$ -> s, 7 -> t). */
-const LEET = new Uint8Array(128);
+export const LEET = new Uint8Array(128);
 {
   for (let c = 48; c <= 57; c++) CLASS[c] = WORD;
   for (let c = 65; c <= 90; c++) CLASS[c] = WORD; // never met: words are read from lowercased text
@@ -69,7 +73,7 @@ const LEET = new Uint8Array(128);
 }
 
 /** Folds the leet chars of `codes[start, end)` (a word that has letters). */
-function foldLeet(codes: Uint16Array, start: number, end: number): void {
+export function foldLeet(codes: Uint16Array, start: number, end: number): void {
   for (let j = start; j < end; j++) {
     const c = codes[j]!;
     if (c < 128 && LEET[c] !== 0) codes[j] = LEET[c]!;
@@ -162,11 +166,11 @@ function hashCodes(seed: number, codes: readonly number[]): number {
 }
 
 /** Cues that carry intent and survive tokenisation poorly: role markers and delimiters. */
-const PUNCT_CUES = ['###', '<|', '|>', '[inst]', '[/inst]', '```', '---', '==='];
-const PUNCT_HASHES = PUNCT_CUES.map((_, i) => hashCodes(0x51ed270b + i, [i]));
+export const PUNCT_CUES = ['###', '<|', '|>', '[inst]', '[/inst]', '```', '---', '==='];
+export const PUNCT_HASHES = PUNCT_CUES.map((_, i) => hashCodes(0x51ed270b + i, [i]));
 /** Any of PUNCT_CUES: one regex scan rules them all out for nearly every text (instead of eight includes calls). */
-const ANY_PUNCT_CUE = new RegExp(PUNCT_CUES.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
-const gibberishHash = (level: number): number => hashCodes(0x6a09e667, [level]);
+export const ANY_PUNCT_CUE = new RegExp(PUNCT_CUES.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+export const gibberishHash = (level: number): number => hashCodes(0x6a09e667, [level]);
 
 /**
  * Feature collection: a bitmap over the 2^bits hashed buckets dedupes as features arrive (like a
@@ -262,6 +266,25 @@ function drainDot(weights: Float32Array, bits: number): number {
   return sum;
 }
 
+/**
+ * When a sum of `weights` may skip featureDot's ascending order: every nonzero float32 weight is an
+ * integer multiple of 2^e, e the exponent of the smallest unit in the last place among them, and so is
+ * every partial sum of any subset of them; a double holds every such multiple below 2^(53 + e) exactly.
+ * So when the magnitudes of the summed weights add up to less than the limit returned, 2^(52 + e) (one
+ * bit spare for the rounding of that bound itself), no addition rounds, in any order: the result is the
+ * exact sum, the same double the ascending order gives. O(weights); callers compute it once per model.
+ */
+export function exactSumLimit(weights: Float32Array): number {
+  const bits = new Int32Array(weights.buffer, weights.byteOffset, weights.length);
+  let lowest = 255;
+  for (let i = 0; i < bits.length; i++) {
+    const magnitude = bits[i]! & 0x7fffffff;
+    // Biased exponent of the unit in the last place: subnormals share the smallest normal's.
+    if (magnitude !== 0 && magnitude >>> 23 < lowest) lowest = Math.max(magnitude >>> 23, 1);
+  }
+  return lowest === 255 ? 0 : 2 ** (52 + lowest - 150);
+}
+
 /** The caller's extra indices above the 2^bits buckets, as sorted unique uint32 values. */
 function extraIndices(bits: number, extra: readonly number[]): number[] {
   const size = 1 << bits;
@@ -292,23 +315,57 @@ export function featurize(text: string, options: FeatureOptions): SparseVector {
 /**
  * `featurize(text, options)` dotted with `weights`: the sum of `weights[index] ?? 0` over its indices
  * in ascending order (the order a loop over `indices` adds them in, so the float result is the same),
- * and the vector's value. Sums while draining the bitmaps instead of allocating the index array.
+ * and the vector's value. Sums while draining the bitmaps instead of allocating the index array; with
+ * `exactLimit` (exactSumLimit of `weights`), a sum provably exact is taken in first-seen order instead
+ * (same double, no walk over the bitmap).
  */
-export function featureDot(text: string, options: FeatureOptions, weights: Float32Array): { sum: number; value: number } {
+export function featureDot(text: string, options: FeatureOptions, weights: Float32Array, exactLimit = 0): { sum: number; value: number } {
   const bits = options.bits;
-  const extra = options.extra.length > 0 ? extraIndices(bits, options.extra) : [];
-  // Extras inside the bucket range (never, for the models) need featurize's merge.
-  if (!(bits >= 0 && bits <= MAX_BITMAP_BITS) || (extra.length > 0 && extra[0]! < 2 ** bits)) {
+  const extra = options.extra;
+  if (!(bits >= 0 && bits <= MAX_BITMAP_BITS) || !plainIds(extra)) {
+    // Unsorted, repeated or odd extras (never, for the models): featurize sorts and merges them.
     const vector = featurize(text, options);
     let sum = 0;
     for (const index of vector.indices) sum += weights[index] ?? 0;
     return { sum, value: vector.value };
   }
   const n = collect(text, options);
-  let sum = drainDot(weights, bits);
+  const size = 2 ** bits;
+  let sum = 0;
+  let magnitude = 0;
+  for (let i = 0; i < n; i++) {
+    const weight = weights[features[i]!] ?? 0;
+    sum += weight;
+    magnitude += Math.abs(weight);
+  }
+  for (let i = 0; i < extra.length; i++) {
+    const weight = weights[size + extra[i]!] ?? 0;
+    sum += weight;
+    magnitude += Math.abs(weight);
+  }
+  if (magnitude < exactLimit) {
+    for (let i = 0; i < n; i++) {
+      const index = features[i]!;
+      bitmap[index >>> 5] = 0;
+      summary[index >>> 10] = 0;
+    }
+  } else {
+    sum = drainDot(weights, bits);
+    for (let i = 0; i < extra.length; i++) sum += weights[size + extra[i]!] ?? 0;
+  }
   dirty = false;
-  for (let i = 0; i < extra.length; i++) sum += weights[extra[i]!] ?? 0;
   return { sum, value: normValue(n + extra.length) };
+}
+
+/** True when `ids` are ascending unique small non-negative integers (as inspect gives them): extras that need no sorting. */
+function plainIds(ids: readonly number[]): boolean {
+  let last = -1;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (!(id > last && id < 0x7fffffff && Math.floor(id) === id)) return false;
+    last = id;
+  }
+  return true;
 }
 
 /** Marks the hashed features of `text` in the bitmaps (left for the caller to drain); returns how many. */
@@ -333,8 +390,8 @@ function collect(text: string, options: FeatureOptions): number {
     const end = starts[w + 1]! - 1;
     let h = FNV_OFFSET | 0;
     for (let j = start; j < end; j++) h = Math.imul(h ^ codes[j]!, FNV_PRIME);
-    n = mark((h ^ 0x9e3779b9) & mask, n);
-    if (w > 0) n = mark((Math.imul(previous, 31) ^ h ^ 0x85ebca6b) & mask, n);
+    n = mark((h ^ UNIGRAM_SALT) & mask, n);
+    if (w > 0) n = mark((Math.imul(previous, 31) ^ h ^ BIGRAM_SALT) & mask, n);
     previous = h;
     if (hashes) {
       hashes[w] = h;
@@ -346,7 +403,7 @@ function collect(text: string, options: FeatureOptions): number {
     const from = end - start > 64 ? start : start - 1;
     const to = end - start > 64 ? end : end + 1;
     for (let s = from; s + 3 <= to; s++) {
-      let g = Math.imul(Math.imul(Math.imul(0x2f1a3b4c ^ codes[s]!, FNV_PRIME) ^ codes[s + 1]!, FNV_PRIME) ^ codes[s + 2]!, FNV_PRIME);
+      let g = Math.imul(Math.imul(Math.imul(GRAM_SEED ^ codes[s]!, FNV_PRIME) ^ codes[s + 1]!, FNV_PRIME) ^ codes[s + 2]!, FNV_PRIME);
       n = mark(g & mask, n);
       if (s + 3 < to) {
         g = Math.imul(g ^ codes[s + 3]!, FNV_PRIME);
@@ -362,7 +419,7 @@ function collect(text: string, options: FeatureOptions): number {
   return n;
 }
 
-const normValue = (count: number): number => (count > 0 ? 1 / Math.sqrt(Math.max(count, MIN_NORM)) : 0);
+export const normValue = (count: number): number => (count > 0 ? 1 / Math.sqrt(Math.max(count, MIN_NORM)) : 0);
 
 /** The same features collected in a Set and sorted (bucket counts the bitmap does not cover). */
 function featurizeWithSet(text: string, options: FeatureOptions): SparseVector {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { featureDot, type SparseVector } from './features.ts';
+import { exactSumLimit, featureDot, type SparseVector } from './features.ts';
 
 export const MODEL_FORMAT = 'bulwark-injection-lr/1';
 
@@ -52,10 +52,14 @@ function decode(base64: string): Float32Array {
   return weights;
 }
 
+/** The model's weights are read-only once constructed: the exact-sum limits below are computed from them then. */
 export class InjectionModel {
   readonly meta: ModelMeta;
   readonly weights: Float32Array;
   readonly segmentWeights: Float32Array | null;
+  /** exactSumLimit of `weights` and of `segmentWeights` (features.ts): sums below them need no ordering. */
+  readonly exactLimit: number;
+  readonly segmentExactLimit: number;
 
   constructor(meta: ModelMeta, weights: Float32Array, segmentWeights: Float32Array | null = null) {
     const expected = (1 << meta.bits) + meta.signatureFeatures;
@@ -65,6 +69,8 @@ export class InjectionModel {
     this.meta = meta;
     this.weights = weights;
     this.segmentWeights = segmentWeights;
+    this.exactLimit = exactSumLimit(weights);
+    this.segmentExactLimit = segmentWeights ? exactSumLimit(segmentWeights) : 0;
   }
 
   /** Raw margin of one document piece under the segment model (0 features: the bias). */
@@ -72,7 +78,7 @@ export class InjectionModel {
     const segment = this.meta.segment;
     if (!segment || !this.segmentWeights) return Number.NEGATIVE_INFINITY;
     // featureDot sums exactly as a loop over featurize's indices would, without the index array.
-    const { sum, value } = featureDot(piece, { bits: this.meta.bits, extra: [], gibberish: true }, this.segmentWeights);
+    const { sum, value } = featureDot(piece, { bits: this.meta.bits, extra: [], gibberish: true }, this.segmentWeights, this.segmentExactLimit);
     return segment.bias + sum * value;
   }
 
@@ -92,7 +98,7 @@ export class InjectionModel {
 
   /** Calibrated probability that `text` (with these signature feature ids) is an injection. */
   probability(text: string, signatureIds: readonly number[]): number {
-    const { sum, value } = featureDot(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true }, this.weights);
+    const { sum, value } = featureDot(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true }, this.weights, this.exactLimit);
     return sigmoid(this.meta.platt.a * (this.meta.bias + sum * value) + this.meta.platt.b);
   }
 
