@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalize } from '../../text/canonicalize.ts';
 import { inspect } from './detector.ts';
-import { glossLine, withGloss } from './gloss.ts';
+import { seededRandom } from '../../text/seeded-random.ts';
+import { scanLoweredWords } from './features.ts';
+import { glossLexicon, glossLine, withGloss } from './gloss.ts';
 
 const gloss = (text: string): string => glossLine(canonicalize(text).text);
 
@@ -33,4 +35,50 @@ test('only the direct classifier reads glosses; signatures and the indirect view
   // The gloss line must not create English signature hits of its own.
   const english = inspect(canonicalize('Descansa y olvida el trabajo. Contraseña: ver el manual anterior.'), 'direct');
   assert.deepEqual(english.ids, inspect(canonicalize('Descansa y olvida el trabajo. Contraseña: ver el manual anterior.'), 'indirect').ids);
+});
+
+/**
+ * glossLine as first written, for the one-pass version to equal: the featurizer's words (`scanLoweredWords`)
+ * checked against the stems by their prefixes (3 codes or more), `indexOf` per substring entry, sorted
+ * stably by (word number + 1, offset / 8).
+ */
+function referenceGloss(text: string): string {
+  const { stems, entries } = glossLexicon();
+  const lowered = (text.length > 4096 ? text.slice(0, 4096) : text).toLowerCase();
+  const found: { at: number; gloss: string }[] = [];
+  const { count, codes, starts } = scanLoweredWords(lowered);
+  for (let w = 0; w < count; w++) {
+    const word = String.fromCharCode(...codes.slice(starts[w]!, starts[w + 1]! - 1));
+    let best: string | undefined;
+    for (let end = 3; end <= word.length; end++) best = stems.get(word.slice(0, end)) ?? best;
+    if (best !== undefined) found.push({ at: w + 1, gloss: best });
+  }
+  for (const entry of entries) {
+    const at = lowered.indexOf(entry.text);
+    if (at >= 0) found.push({ at: at / 8, gloss: entry.gloss });
+  }
+  return found.sort((a, b) => a.at - b.at).map((hit) => hit.gloss).join(' ');
+}
+
+test('one pass gives the glosses of the word-by-word definition (random mixes of entries, English, leet, scripts)', () => {
+  const { stems, entries } = glossLexicon();
+  const random = seededRandom(11);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const lexicon = [...stems.keys(), ...entries.map((entry) => entry.text)];
+  const noise = ['the', 'a', 'con', 'com', 'pre', 'x86', '4th', '1gn0r3', 's3cr3t', '@', '$', '—', '\u3000', '\u2003', 'İ', 'Σ', '😀', '\u00a0', 'IGNORED', 'Instructions', 'e-mail'];
+  const separators = [' ', ' ', '', ', ', '\n', '-', '.'];
+  let glossed = 0;
+  for (let n = 0; n < 3000; n++) {
+    let text = '';
+    const count = Math.floor(random() * 14);
+    for (let k = 0; k < count; k++) {
+      const piece = random() < 0.5 ? pick(lexicon) : pick(noise);
+      text += (random() < 0.2 ? piece.toUpperCase() : piece) + pick(separators);
+    }
+    const expected = referenceGloss(text);
+    if (expected !== '') glossed++;
+    assert.equal(glossLine(text), expected, JSON.stringify(text));
+  }
+  assert.ok(glossed > 1500, `the generator should gloss most texts (${glossed})`);
+  assert.equal(glossLine(`${'x '.repeat(3000)}olvida`), '', 'only the first 4 KB are read');
 });

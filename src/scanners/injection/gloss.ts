@@ -9,11 +9,11 @@
  * languages with spaces (matched as word prefixes) and substrings for scripts without spaces (zh,
  * ja, th) and Korean, whose particles glue onto the noun. Entries are canonicalised like the text
  * they meet (NFKC plus homoglyph folding), so Cyrillic and Greek stems match the folded form.
- * Linear: a word walks the stem trie only when its first three codes start some stem, one
- * `indexOf` per substring entry, and only the first 4 KB of a text are read.
+ * Linear: one pass over the lowered text splits its words (as the featurizer does, leetspeak
+ * folded) and finds the substring entries, a word walks the stem trie only when its first three
+ * codes start some stem, and only the first 4 KB of a text are read.
  */
 import { normalizeText } from '../../text/normalize-text.ts';
-import { scanLoweredWords } from './features.ts';
 
 /** Bump when the lexicon changes: the direct model was trained on these glosses (recorded in its `hyper`). */
 export const GLOSS_VERSION = '2026.11.1';
@@ -40,18 +40,15 @@ const canon = (entry: string): string => normalizeText(entry).text.toLowerCase()
 
 /** Single-word stems by exact prefix, multi-word stems and unspaced substrings by `includes`. */
 const STEMS = new Map<string, string>();
-const PHRASES: { text: string; gloss: string; ascii: boolean }[] = [];
+const PHRASES: { text: string; gloss: string }[] = [];
 for (const [gloss, entries] of Object.entries(LEXICON)) {
   for (const entry of entries) {
     const unspaced = entry.startsWith('~');
     const text = canon(unspaced ? entry.slice(1) : entry);
-    if (unspaced || text.includes(' ')) PHRASES.push({ text, gloss, ascii: /^[\x00-\x7f]*$/.test(text) });
+    if (unspaced || text.includes(' ')) PHRASES.push({ text, gloss });
     else STEMS.set(text, gloss);
   }
 }
-
-/** The phrases an ASCII text can hold (the ASCII ones), in PHRASES order. */
-const ASCII_PHRASES = PHRASES.filter((phrase) => phrase.ascii);
 
 /**
  * The stems as a trie over code units (edge key: node * 65536 + code), so a word's longest stem
@@ -107,23 +104,156 @@ function childOf(node: number, code: number): number {
 
 /**
  * A filter on a word's first three codes: a word can only start with a stem (3 codes or longer)
- * when its bit is set here, so most words skip the trie (false positives just walk it).
+ * when its bit is set here, so most words skip the trie (false positives just walk it). Three
+ * ASCII letters index `ASCII_HEADS` directly; other heads go through a hash.
  */
 const STEM_HEADS = new Uint8Array(1 << 16);
 const headKey = (a: number, b: number, c: number): number => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ c) >>> 16;
-for (const stem of STEMS.keys()) if (stem.length >= 3) STEM_HEADS[headKey(stem.charCodeAt(0), stem.charCodeAt(1), stem.charCodeAt(2))] = 1;
+/** 1-26 for a-z, 0 for any other code: three letters index `ASCII_HEADS` (5 bits each). */
+const LETTER_INDEX = new Uint8Array(0x10000);
+for (let code = 97; code <= 122; code++) LETTER_INDEX[code] = code - 96;
+const ASCII_HEADS = new Uint8Array(1 << 15);
+const asciiHead = (a: number, b: number, c: number): number => (LETTER_INDEX[a]! << 10) | (LETTER_INDEX[b]! << 5) | LETTER_INDEX[c]!;
+const allLetters = (a: number, b: number, c: number): boolean => LETTER_INDEX[a]! * LETTER_INDEX[b]! * LETTER_INDEX[c]! !== 0;
+for (const stem of STEMS.keys()) {
+  if (stem.length < 3) continue;
+  const [a, b, c] = [stem.charCodeAt(0), stem.charCodeAt(1), stem.charCodeAt(2)];
+  if (allLetters(a, b, c)) ASCII_HEADS[asciiHead(a, b, c)] = 1;
+  else STEM_HEADS[headKey(a, b, c)] = 1;
+}
 
-/** The gloss of the longest stem (3+ codes) that `codes[start, end)` starts with, if any. */
-function stemGloss(codes: Uint16Array, start: number, end: number): string | undefined {
+function mayStartStem(a: number, b: number, c: number): boolean {
+  // Most words are three letters a-z that start no stem: one lookup.
+  if (ASCII_HEADS[asciiHead(a, b, c)] === 1) return true;
+  return !allLetters(a, b, c) && STEM_HEADS[headKey(a, b, c)] === 1;
+}
+
+/**
+ * Word characters as the featurizer reads them (features.ts `scanLoweredWords`, which the direct
+ * model was trained with): ASCII letters and digits, the leet symbols `@ $`, and every unit above
+ * ASCII except ideographic space and U+2000-206F. A word that holds both a letter (ASCII
+ * lower-case or above ASCII) and a leet character (`0 1 3 4 5 7 @ $`) reads with them folded.
+ */
+const WORD = 1;
+const LETTER = 2;
+const LEETCHAR = 4;
+const WORD_CLASS = new Uint8Array(0x10000);
+/** Leetspeak digits and symbols as the letters they imitate (0 -> o, 1 -> i, 3 -> e, 4/@ -> a, 5/$ -> s, 7 -> t). */
+const LEET = new Uint16Array(128);
+{
+  WORD_CLASS.fill(WORD, 48, 58);
+  WORD_CLASS.fill(WORD, 65, 91);
+  WORD_CLASS.fill(WORD | LETTER, 97, 123);
+  WORD_CLASS.fill(WORD | LETTER, 128);
+  WORD_CLASS.fill(0, 0x2000, 0x2070);
+  WORD_CLASS[0x3000] = 0;
+  const leet: [number, number][] = [[48, 111], [49, 105], [51, 101], [52, 97], [53, 115], [55, 116], [64, 97], [36, 115]];
+  for (const [from, to] of leet) {
+    WORD_CLASS[from] = WORD | LEETCHAR;
+    LEET[from] = to;
+  }
+}
+
+/** `code`, leet-folded when `fold`. */
+function folded(code: number, fold: boolean): number {
+  return fold && code < 128 && LEET[code] !== 0 ? LEET[code]! : code;
+}
+
+/** The gloss of the longest stem (3+ codes) that the word `lowered[start, end)` (leet-folded when `fold`) starts with, if any. */
+function stemGloss(lowered: string, start: number, end: number, fold: boolean): string | undefined {
+  const first = lowered.charCodeAt(start);
+  const second = lowered.charCodeAt(start + 1);
+  const third = lowered.charCodeAt(start + 2);
+  if (fold ? !mayStartStem(folded(first, true), folded(second, true), folded(third, true)) : !mayStartStem(first, second, third)) return undefined;
   let node = 0;
   let best: string | undefined;
   for (let j = start; j < end; j++) {
-    const child = childOf(node, codes[j]!);
+    const child = childOf(node, folded(lowered.charCodeAt(j), fold));
     if (child < 0) break;
     node = child;
     if (j - start >= 2 && NODE_GLOSS[node] !== undefined) best = NODE_GLOSS[node];
   }
   return best;
+}
+
+/**
+ * Substring entries by their first codes: `PAIR_SEEN` filters on a hash of the first two (PAIR_ENTRY:
+ * a two-code entry has them; LONGER_ENTRY: a longer one does, and `TRIPLE_SEEN` then filters on a
+ * hash of its first three), so nearly every position costs one lookup; exact lists per first pair,
+ * checked with `startsWith`. One-code entries (all above ASCII) are searched with `indexOf`, only
+ * in texts above ASCII.
+ */
+const PAIR_ENTRY = 1;
+const LONGER_ENTRY = 2;
+const pairKey = (first: number, second: number): number => ((first << 7) ^ second) & 0xffff;
+const tripleKey = (first: number, second: number, third: number): number => (Math.imul(first, 0x9e3779b1) ^ Math.imul(second, 0x85ebca77) ^ third) >>> 16;
+const PAIR_SEEN = new Uint8Array(0x10000);
+const TRIPLE_SEEN = new Uint8Array(0x10000);
+const PHRASES_BY_PAIR = new Map<number, number[]>();
+const ONE_CODE_PHRASES: number[] = [];
+PHRASES.forEach((phrase, id) => {
+  const text = phrase.text;
+  const first = text.charCodeAt(0);
+  if (text.length === 1) {
+    if (first < 128) throw new Error(`gloss: a one-code entry must be above ASCII (${text})`);
+    ONE_CODE_PHRASES.push(id);
+    return;
+  }
+  const second = text.charCodeAt(1);
+  PAIR_SEEN[pairKey(first, second)]! |= text.length === 2 ? PAIR_ENTRY : LONGER_ENTRY;
+  if (text.length > 2) TRIPLE_SEEN[tripleKey(first, second, text.charCodeAt(2))] = 1;
+  const key = (first << 16) | second;
+  PHRASES_BY_PAIR.set(key, [...(PHRASES_BY_PAIR.get(key) ?? []), id]);
+});
+
+/** First occurrence of each substring entry in the current text: `phraseAt[id]` when `phraseStamp[id] === stamp`. */
+const phraseAt = new Int32Array(PHRASES.length);
+const phraseStamp = new Int32Array(PHRASES.length);
+let stamp = 0;
+
+/** Records the entries of `candidates` that occur at `at` and were not seen before; returns how many. */
+function matchPhrases(lowered: string, at: number, candidates: readonly number[]): number {
+  let added = 0;
+  for (const id of candidates) {
+    if (phraseStamp[id] === stamp || !lowered.startsWith(PHRASES[id]!.text, at)) continue;
+    phraseStamp[id] = stamp;
+    phraseAt[id] = at;
+    added++;
+  }
+  return added;
+}
+
+/** Substring entries starting at `at`, whose first two codes `first, second` passed `PAIR_SEEN` (`seen`); returns how many new. */
+function matchPairAt(lowered: string, at: number, first: number, second: number, seen: number): number {
+  if ((seen & PAIR_ENTRY) === 0 && (at + 2 >= lowered.length || TRIPLE_SEEN[tripleKey(first, second, lowered.charCodeAt(at + 2))] === 0)) return 0;
+  const candidates = PHRASES_BY_PAIR.get((first << 16) | second);
+  return candidates === undefined ? 0 : matchPhrases(lowered, at, candidates);
+}
+
+/**
+ * The glosses found in the current text and the key each sorts by (`hitAt[k]`, `hitGloss[k]` for k
+ * below `hits`), eight times the order described at `glossLine` so that every key is an integer:
+ * 8 (w + 1) for a stem in word w, the offset for a substring entry.
+ */
+let hitAt = new Int32Array(64);
+const hitGloss: string[] = [];
+let hits = 0;
+
+function addHit(at: number, gloss: string): void {
+  if (hits === hitAt.length) {
+    const grown = new Int32Array(hitAt.length * 2);
+    grown.set(hitAt);
+    hitAt = grown;
+  }
+  hitAt[hits] = at;
+  hitGloss[hits++] = gloss;
+}
+
+/** A word `lowered[start, end)` ended (it is word number `at`): records its stem's gloss. */
+function endWord(lowered: string, start: number, end: number, kinds: number, at: number): void {
+  if (end - start < 3) return;
+  const gloss = stemGloss(lowered, start, end, (kinds & (LETTER | LEETCHAR)) === (LETTER | LEETCHAR));
+  if (gloss !== undefined) addHit(8 * at, gloss);
 }
 
 /** How much of a text is read for glosses. */
@@ -132,29 +262,84 @@ const LIMIT = 4096;
 /**
  * The English glosses of `text`'s foreign concept words, in order of first appearance, or '' when
  * there are none. English words with a listed stem ("ignored", "secret") gloss too, the same in
- * training and at inference.
+ * training and at inference. Order: a stem found in word w sorts at w + 1 and a substring entry
+ * first found at offset o at o / 8 (stably, stems first, then entries in lexicon order).
  */
 export function glossLine(text: string): string {
   const head = text.length > LIMIT ? text.slice(0, LIMIT) : text;
   const lowered = head.toLowerCase();
-  const found: { at: number; gloss: string }[] = [];
-  const { count, codes, starts, ascii } = scanLoweredWords(lowered);
-  for (let w = 0; w < count; w++) {
-    const start = starts[w]!;
-    const end = starts[w + 1]! - 1;
-    if (end - start < 3 || STEM_HEADS[headKey(codes[start]!, codes[start + 1]!, codes[start + 2]!)] === 0) continue;
-    const gloss = stemGloss(codes, start, end);
-    if (gloss !== undefined) found.push({ at: w + 1, gloss });
+  const length = lowered.length;
+  if (stamp === 0x7ffffffe) {
+    phraseStamp.fill(0);
+    stamp = 0;
   }
-  // Substring entries: a plain indexOf each (a first-char prefilter measured slower than the searches it saves),
-  // except that an ASCII text cannot hold a non-ASCII entry (most of them), which is not searched for.
-  for (const phrase of ascii ? ASCII_PHRASES : PHRASES) {
-    const at = lowered.indexOf(phrase.text);
-    if (at >= 0) found.push({ at: at / 8, gloss: phrase.gloss });
+  stamp++;
+  hits = 0;
+  let phrases = 0;
+  let words = 0;
+  let wordStart = -1;
+  let kinds = 0;
+  let previous = 0;
+  let high = 0;
+  for (let i = 0; i < length; i++) {
+    const code = lowered.charCodeAt(i);
+    high |= code;
+    const seen = PAIR_SEEN[pairKey(previous, code)]!;
+    if (seen !== 0 && i > 0) phrases += matchPairAt(lowered, i - 1, previous, code, seen);
+    previous = code;
+    const kind = WORD_CLASS[code]!;
+    if ((kind & WORD) !== 0) {
+      if (wordStart < 0) {
+        wordStart = i;
+        kinds = 0;
+      }
+      kinds |= kind;
+    } else if (wordStart >= 0) {
+      endWord(lowered, wordStart, i, kinds, ++words);
+      wordStart = -1;
+    }
   }
-  if (found.length === 0) return '';
-  found.sort((a, b) => a.at - b.at);
-  return found.map((hit) => hit.gloss).join(' ');
+  if (wordStart >= 0) endWord(lowered, wordStart, length, kinds, ++words);
+  if (high >= 128) {
+    for (const id of ONE_CODE_PHRASES) {
+      const at = lowered.indexOf(PHRASES[id]!.text);
+      if (at < 0) continue;
+      phraseStamp[id] = stamp;
+      phraseAt[id] = at;
+      phrases++;
+    }
+  }
+  return hits === 0 && phrases === 0 ? '' : joinedHits(phrases);
+}
+
+/**
+ * The gloss line from the stems recorded in `hitAt`/`hitGloss` and the `phrases` substring entries
+ * stamped for this text (kept out of `glossLine`'s loop: most texts never get here).
+ */
+function joinedHits(phrases: number): string {
+  for (let id = 0; id < PHRASES.length && phrases > 0; id++) {
+    if (phraseStamp[id] !== stamp) continue;
+    addHit(phraseAt[id]!, PHRASES[id]!.gloss);
+    phrases--;
+  }
+  // A stable insertion sort by key (few hits): stems in word order, then entries in lexicon order, on ties.
+  const order: number[] = [];
+  for (let k = 0; k < hits; k++) {
+    let at = k;
+    while (at > 0 && hitAt[order[at - 1]!]! > hitAt[k]!) {
+      order[at] = order[at - 1]!;
+      at--;
+    }
+    order[at] = k;
+  }
+  let line = hitGloss[order[0]!]!;
+  for (let k = 1; k < hits; k++) line += ` ${hitGloss[order[k]!]!}`;
+  return line;
+}
+
+/** The lexicon as matched (canonical forms): stems by word prefix, substring entries in order (for tests). */
+export function glossLexicon(): { stems: ReadonlyMap<string, string>; entries: readonly { text: string; gloss: string }[] } {
+  return { stems: STEMS, entries: PHRASES };
 }
 
 /** `text` with its gloss line appended (unchanged when nothing glosses). */
@@ -162,3 +347,4 @@ export function withGloss(text: string): string {
   const gloss = glossLine(text);
   return gloss === '' ? text : `${text}\n${gloss}`;
 }
+

@@ -6,7 +6,7 @@
  */
 
 import { LiteralPrefilter } from '../shared/literal-prefilter.ts';
-import { firstBranchMatch, regexBranches } from '../shared/regex-branches.ts';
+import { regexBranches } from '../shared/regex-branches.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
@@ -138,6 +138,9 @@ interface Prepared {
   /** Branch RegExps of each signature, and the index of its first branch in the prefilter's list. */
   branches: RegExp[][];
   first: number[];
+  /** Every branch in the prefilter's order, and the signature each belongs to. */
+  flat: RegExp[];
+  signatureOf: Int32Array;
 }
 
 let prepared: Prepared | undefined;
@@ -155,48 +158,56 @@ export function prepareSignatures(): Prepared {
     first.push(count);
     count += list.length;
   }
-  prepared = { prefilter: new LiteralPrefilter(branches.flat()), branches, first };
+  const flat = branches.flat();
+  const signatureOf = new Int32Array(flat.length);
+  branches.forEach((list, index) => signatureOf.fill(index, first[index]!, first[index]! + list.length));
+  prepared = { prefilter: new LiteralPrefilter(flat), branches, first, flat, signatureOf };
   return prepared;
 }
 
 /** First match of each signature in `text` (one finding per rule per text is enough to decide). */
 export function matchSignatures(text: string): SignatureHit[] {
   const hits: SignatureHit[] = [];
-  const { prefilter, branches, first } = prepareSignatures();
-  const candidates = prefilter.candidates(text);
-  for (let index = 0; index < SIGNATURES.length; index++) {
-    const match = firstBranchMatch(branches[index]!, text, candidates, first[index]!);
-    if (match) hits.push({ index, start: match.index, end: match.index + match[0].length });
+  const { prefilter, flat, signatureOf } = prepared ?? prepareSignatures();
+  // Candidate branches come in increasing order, so a signature's branches are consecutive and the
+  // hits come out in signature order. Per signature: the smallest index wins, the earlier branch on a tie.
+  const count = prefilter.candidateList(text);
+  const list = prefilter.list;
+  let index = -1;
+  let best: RegExpExecArray | null = null;
+  for (let k = 0; k < count; k++) {
+    const branch = list[k]!;
+    const signature = signatureOf[branch]!;
+    if (signature !== index) {
+      if (best !== null) hits.push({ index, start: best.index, end: best.index + best[0].length });
+      index = signature;
+      best = null;
+    }
+    const match = flat[branch]!.exec(text);
+    if (match !== null && (best === null || match.index < best.index)) best = match;
   }
+  if (best !== null) hits.push({ index, start: best.index, end: best.index + best[0].length });
   const suffix = adversarialSuffix(text);
   if (suffix) hits.push({ index: SIGNATURES.length, start: suffix[0], end: suffix[1] });
   return hits;
 }
 
-function isLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
 /**
- * A token looks machine-made when letters are glued to symbols mid-token (`oppositeley.](`,
- * `**ONE`, `\!--Two`) or case flips inside a word (`similarlyNow`): the texture of optimised
- * adversarial suffixes (GCG). Trailing sentence punctuation alone does not count.
+ * Bits of each code unit for the suffix scan: an ASCII letter, upper-case, lower-case, an ASCII
+ * symbol (printable, not a letter or digit), trailing sentence punctuation (`.,!?;:"')`, not
+ * counted at a token's end). Units above ASCII are none of these.
  */
-function soupy(text: string, start: number, end: number): boolean {
-  let letters = 0;
-  let symbols = 0;
-  let caseFlip = false;
-  let trimmed = end;
-  while (trimmed > start && '.,!?;:"\')'.includes(text[trimmed - 1]!)) trimmed--;
-  for (let i = start; i < trimmed; i++) {
-    const code = text.charCodeAt(i);
-    if (isLetter(code)) {
-      letters++;
-      if (i > start && code >= 65 && code <= 90 && text.charCodeAt(i - 1) >= 97 && text.charCodeAt(i - 1) <= 122) caseFlip = true;
-    } else if (code > 32 && code < 127 && !(code >= 48 && code <= 57)) symbols++;
-  }
-  return letters >= 2 && (symbols >= 1 || caseFlip);
-}
+const LETTER = 1;
+const UPPER = 2;
+const LOWER = 4;
+const SYMBOL = 8;
+const TRAILING = 16;
+const SUFFIX_BITS = new Uint8Array(65536);
+SUFFIX_BITS.fill(SYMBOL, 33, 127);
+SUFFIX_BITS.fill(0, 48, 58);
+SUFFIX_BITS.fill(LETTER | UPPER, 65, 91);
+SUFFIX_BITS.fill(LETTER | LOWER, 97, 123);
+for (const char of '.,!?;:"\')') SUFFIX_BITS[char.charCodeAt(0)] = SYMBOL | TRAILING;
 
 /** The last tokens' spans and texture, reused across calls (the scan allocates nothing). */
 const SUFFIX_TOKENS = 64;
@@ -205,23 +216,94 @@ const tokenEnd = new Int32Array(SUFFIX_TOKENS);
 const tokenSoupy = new Uint8Array(SUFFIX_TOKENS);
 
 /**
+ * Marks for the quick bound: per unit a mark when it is a symbol outside trailing punctuation
+ * (MARK), trailing punctuation (MARK_IF_FOLLOWED: a mark when a token unit follows it), a
+ * lower-case letter (MARK_IF_UPPER_FOLLOWS: a mark before an upper-case one), an upper-case
+ * letter (UPPER_MARK), a separator (SEPARATOR_MARK).
+ */
+const MARK = 1;
+const MARK_IF_FOLLOWED = 2;
+const MARK_IF_UPPER_FOLLOWS = 4;
+const UPPER_MARK = 8;
+const SEPARATOR_MARK = 16;
+const SUFFIX_MARKS = new Uint8Array(65536);
+SUFFIX_MARKS.fill(SEPARATOR_MARK, 0, 33);
+for (let code = 33; code < 127; code++) {
+  const bits = SUFFIX_BITS[code]!;
+  SUFFIX_MARKS[code] = bits & TRAILING ? MARK_IF_FOLLOWED : bits & SYMBOL ? MARK : bits & UPPER ? UPPER_MARK : bits & LOWER ? MARK_IF_UPPER_FOLLOWS : 0;
+}
+
+/**
+ * Longer texts skip the bound: documents are punctuated, so their tails reach 7 marks within a few
+ * tokens and the bound is work the exact scan then repeats (and on long clean prose it scans the
+ * same 64 tokens the exact scan does).
+ */
+const MARKS_UP_TO = 512;
+
+/**
+ * True when the last 64 tokens cannot hold 7 machine-made ones (or there are fewer than 16 tokens),
+ * so `adversarialSuffix` finds nothing. A machine-made token holds a symbol before its trailing
+ * punctuation (a symbol that is not trailing punctuation, or trailing punctuation with a token unit
+ * after it) or a case flip (a lower-case letter before an upper-case one): each a mark, so fewer
+ * than 7 marks bound it. One branch-free pass over the tail that stops at the 7th mark; nearly
+ * every prompt ends here, while punctuated documents reach 7 marks within a few tokens.
+ */
+function tooFewMarks(text: string): boolean {
+  let marks = 0;
+  let tokens = 0;
+  let nextSeparator = 1;
+  let nextUpper = 0;
+  for (let i = text.length; i > 0; ) {
+    const bits = SUFFIX_MARKS[text.charCodeAt(--i)]!;
+    const separator = bits >> 4;
+    tokens += nextSeparator & (separator ^ 1);
+    if (tokens > SUFFIX_TOKENS) break;
+    marks += (bits & MARK) + ((bits >> 1) & (nextSeparator ^ 1)) + ((bits >> 2) & nextUpper);
+    if (marks >= 7) return false;
+    nextSeparator = separator;
+    nextUpper = (bits >> 3) & 1;
+  }
+  return true;
+}
+
+/**
  * Finds a window of 16 whitespace-separated tokens near the end of the text where at least 7
  * look machine-made; returns its span. Only the last 64 tokens are examined (suffixes trail).
+ *
+ * A token looks machine-made when letters are glued to symbols mid-token (`oppositeley.](`,
+ * `**ONE`, `\!--Two`) or case flips inside a word (`similarlyNow`): the texture of optimised
+ * adversarial suffixes (GCG). Trailing sentence punctuation alone does not count. Tokens are read
+ * backwards in one pass, a class lookup per unit.
  */
 export function adversarialSuffix(text: string): [number, number] | undefined {
+  if (text.length <= MARKS_UP_TO && tooFewMarks(text)) return undefined;
   // Tokens are collected from the end backwards into slots SUFFIX_TOKENS-1, -2, ...
   let first = SUFFIX_TOKENS;
   let i = text.length;
   while (i > 0 && first > 0) {
     while (i > 0 && text.charCodeAt(i - 1) <= 32) i--;
+    if (i === 0) break;
     const end = i;
-    while (i > 0 && text.charCodeAt(i - 1) > 32) i--;
-    if (end > i) {
-      first--;
-      tokenStart[first] = i;
-      tokenEnd[first] = end;
-      tokenSoupy[first] = soupy(text, i, end) ? 1 : 0;
+    // The trailing punctuation, then the rest of the token: ASCII letters (a lower-case letter
+    // followed by an upper-case one is a case flip) and symbols, counted without a branch per unit.
+    while (i > 0 && (SUFFIX_BITS[text.charCodeAt(i - 1)]! & TRAILING) !== 0) i--;
+    let letters = 0;
+    let symbols = 0;
+    let caseFlip = 0;
+    let nextUpper = 0;
+    for (let code = i > 0 ? text.charCodeAt(i - 1) : 0; code > 32; code = i > 0 ? text.charCodeAt(i - 1) : 0) {
+      i--;
+      const bits = SUFFIX_BITS[code]!;
+      letters += bits & LETTER;
+      symbols |= bits;
+      caseFlip |= bits & nextUpper;
+      // LOWER is UPPER << 1: the bit an upper-case unit leaves for the lower-case one before it.
+      nextUpper = (bits & UPPER) << 1;
     }
+    first--;
+    tokenStart[first] = i;
+    tokenEnd[first] = end;
+    tokenSoupy[first] = letters >= 2 && ((symbols & SYMBOL) !== 0 || caseFlip !== 0) ? 1 : 0;
   }
   const window = 16;
   if (SUFFIX_TOKENS - first < window) return undefined;

@@ -18,6 +18,22 @@ describe('regex branches', () => {
     assert.equal(regexBranches(/a|b/iu)[1]!.flags, 'iu');
   });
 
+  it('distributes what follows an open-ended opening group over its alternatives', () => {
+    // `[\p{Lu}]\p{Ll}+` stands for too many strings to join with "'s email": split, each piece gets its own.
+    assert.deepEqual(sources(/\b(?:user|[\p{Lu}]\p{Ll}+)'s\s+(?:email|city)/u), ["\\buser's\\s+(?:email|city)", "\\b[\\p{Lu}]\\p{Ll}+'s\\s+(?:email|city)"]);
+    // Plain words (`\s+` included) already join with what follows; a quantified group cannot be distributed.
+    assert.deepEqual(sources(/\b(?:do\s+not|never)\s+x/u), ['\\b(?:do\\s+not|never)\\s+x']);
+    assert.deepEqual(sources(/(?:a\w*|b)+c/u), ['(?:a\\w*|b)+c']);
+    const pattern = /\b(?:the\s+user|[\p{Lu}]\p{Ll}+|x.?)(?:'s)?\s+(?:e-?mail|city)\b/iu;
+    const branches = regexBranches(pattern);
+    assert.equal(branches.length, 3);
+    for (const text of ["Ann's city", "the user email and Bob's e-mail", 'x city, xy email', 'nothing', "THE USER's CITY"]) {
+      const whole = pattern.exec(text);
+      const split = firstBranchMatch(branches, text, all(branches.length), 0);
+      assert.deepEqual(split && [split.index, split[0]], whole && [whole.index, whole[0]], text);
+    }
+  });
+
   it('finds the match the whole RegExp finds: leftmost, then the earlier branch', () => {
     const pattern = /cat|category|dog/u;
     const branches = regexBranches(pattern);

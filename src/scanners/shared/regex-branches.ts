@@ -5,8 +5,11 @@
  * `A|B|C` finds the leftmost position where any branch matches and, at that position, the first
  * branch in order that matches there. Running each branch alone and keeping the match with the
  * smallest index (the earlier branch on a tie) is therefore the same match, span included. A
- * branch that is one non-capturing group, possibly after zero-width assertions (`\b`,
- * lookarounds), is split further: `P(?:x|y)` matches exactly as `Px|Py` does.
+ * branch that opens with a non-capturing group (not quantified), possibly after zero-width
+ * assertions (`\b`, lookarounds), is split further: `P(?:x|y)S` matches exactly as `PxS|PyS`
+ * does, since at each position the group tries x (with all of S) before y. Each piece then has
+ * its own required strings: `(?:user|[\p{Lu}]\p{Ll}+)'s\s+(?:email|city)` runs its costly
+ * second piece only on texts holding "'s email" or "'s city", not on every text with "'s".
  *
  * Patterns with backreferences are not split (branch numbering would change what `\1` means).
  */
@@ -51,23 +54,38 @@ function topLevel(source: string): string[] {
 
 const LOOKAROUND = /^\(\?(?:<?[=!])/;
 
-/** `P(?:inner)` with P only zero-width assertions: [P, inner]; otherwise null. */
-function prefixedGroup(branch: string): [string, string] | null {
+/**
+ * `P(?:inner)S` with P only zero-width assertions and the group not quantified: [P, inner, S];
+ * otherwise null.
+ */
+function prefixedGroup(branch: string): [string, string, string] | null {
   let i = 0;
   while (i < branch.length) {
     if (branch.startsWith('\\b', i)) i += 2;
     else if (LOOKAROUND.test(branch.slice(i, i + 4))) i = closing(branch, i);
     else break;
   }
-  if (!branch.startsWith('(?:', i) || closing(branch, i) !== branch.length) return null;
-  return [branch.slice(0, i), branch.slice(i + 3, -1)];
+  if (!branch.startsWith('(?:', i)) return null;
+  const end = closing(branch, i);
+  if (end > branch.length || /^[*+?{]/.test(branch.slice(end))) return null;
+  return [branch.slice(0, i), branch.slice(i + 3, end - 1), branch.slice(end)];
 }
+
+/**
+ * Whether a group's text stands for more than a few strings (a class escape, `.`, a negated class or
+ * an unbounded repeat, except of `\s`, whose run reads as one space): the required strings of such
+ * a group cannot be joined with what follows it.
+ */
+const OPEN_ENDED = /\\[pPwWdDS]|(?<!\\)\.|\[\^|(?<!\\s)[*+]|\{\d+,\}/;
 
 function split(source: string, into: string[]): string[] {
   for (const branch of topLevel(source)) {
     const group = prefixedGroup(branch);
     const inner = group ? topLevel(group[1]) : [];
-    if (group && inner.length > 1) for (const part of inner) split(group[0] + part, into);
+    // A group closing the branch is always split; one followed by more only when it is open-ended
+    // (a group of plain words already joins with what follows in the required strings).
+    const splits = group !== null && inner.length > 1 && (group[2] === '' || OPEN_ENDED.test(group[1]));
+    if (splits) for (const part of inner) split(group[0] + part + group[2], into);
     else into.push(branch);
   }
   return into;
