@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalize } from './canonicalize.ts';
+import { canonicalize, canonicalTextOf } from './canonicalize.ts';
 import { rot13 } from './rot13.ts';
 import type { CanonicalText } from './types.ts';
 
@@ -101,6 +101,14 @@ describe('canonicalize properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('canonicalTextOf is the canonical text, whatever the string holds', () => {
+    const same = (input: string): void => assert.equal(canonicalTextOf(input), canonicalize(input).text);
+    fc.assert(fc.property(fc.string({ unit: anyCodeUnit, maxLength: 200 }), same), { numRuns: 300 });
+    fc.assert(fc.property(assembled, same), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 200 }), same), { numRuns: 100 });
+    for (const input of ['', 'aGVsbG8gd29ybGQ=', '\x7f\x80', 'İstanbul', 'Σ\u00a0\u200b', '\uD800']) same(input);
   });
 
   it('ASCII stays as it is', () => {

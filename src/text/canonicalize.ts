@@ -39,3 +39,14 @@ export function canonicalize(text: string): CanonicalText {
     toOriginal: normalized.toOriginal,
   };
 }
+
+/** A code unit outside ASCII: what decides canonicalize's fast path (HINT_NON_ASCII). */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * `canonicalize(text).text`, without looking for encoded runs (they never change the text): pure ASCII
+ * comes back as it is, anything else is normalised. For callers that only read the canonical text.
+ */
+export function canonicalTextOf(text: string): string {
+  return NON_ASCII.test(text) ? normalizeText(text).text : text;
+}

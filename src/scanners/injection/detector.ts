@@ -3,7 +3,7 @@
  * runs and hidden payloads, then the classifier over all of it with the signature hits as
  * features. Shared by the scanners and by `bulwark eval`, so both measure the same thing.
  */
-import { canonicalize } from '../../text/canonicalize.ts';
+import { canonicalTextOf } from '../../text/canonicalize.ts';
 import type { CanonicalText } from '../../text/types.ts';
 import type { InjectionModel } from './model.ts';
 import { maxPieceMargin } from './piece-features.ts';
@@ -83,7 +83,8 @@ class Recorder {
   record(index: number, span: [number, number], where: string): void {
     if (this.rules.disabled.has(index)) return;
     this.ids.add(index);
-    this.found.push({ ...signatureMeta(index, this.mode, this.rules), span: this.clamp(span), where });
+    const meta = signatureMeta(index, this.mode, this.rules);
+    this.found.push({ ruleId: meta.ruleId, description: meta.description, score: meta.score, span: this.clamp(span), where });
   }
 
   /** Bundle signatures are reported but are not classifier features (the weights predate them). */
@@ -107,8 +108,8 @@ export function inspect(canonical: CanonicalText, mode: InjectionMode, rules: Ac
   // Evasions the core leaves in place (rot13 in other languages, interleaved tag characters, leetspeak).
   for (const view of evasionViews(canonical)) extras.push({ text: view.text, start: 0, end: limit, where: view.where });
   for (const extra of extras) {
-    // Decoded text is attacker-chosen too: it gets the same canonicalisation as the segment.
-    const text = canonicalize(extra.text).text;
+    // Decoded text is attacker-chosen too: it gets the same canonicalisation as the segment (only its text is read).
+    const text = canonicalTextOf(extra.text);
     parts.push(text);
     for (const hit of matchSignatures(text)) recorder.record(hit.index, [extra.start, extra.end], extra.where);
     for (const hit of matchBundleSignatures(rules, text)) recorder.recordBundle(hit.index, [extra.start, extra.end], extra.where);

@@ -58,6 +58,27 @@ test('edit distance counts a swap of neighbours as one edit and stops past the l
   assert.equal(editDistance('ignroe', 'ignore', 2), 1);
   assert.equal(editDistance('igmre', 'ignore', 2), 2);
   assert.equal(editDistance('banana', 'ignore', 2), 3);
+  // The table-free distance as first written: the scratch-row version must agree, long strings included.
+  const reference = (x: string, y: string, limit: number): number => {
+    if (Math.abs(x.length - y.length) > limit) return limit + 1;
+    const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= x.length; i++) {
+      for (let j = 1; j <= y.length; j++) {
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      }
+      if (Math.min(...d[i]!) > limit) return limit + 1;
+    }
+    return d[x.length]![y.length]!;
+  };
+  let seed = 11;
+  const pick = (k: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % k;
+  const units = 'ignoredsaftxé\ud800';
+  const word = (): string => Array.from({ length: pick(pick(4) === 0 ? 40 : 12) }, () => units[pick(units.length)]!).join('');
+  for (let k = 0; k < 3000; k++) {
+    const [x, y, limit] = [word(), word(), pick(5)];
+    assert.equal(editDistance(x, y, limit), reference(x, y, limit), `${x} ${y} ${limit}`);
+  }
 });
 
 test('misspelt override verbs are corrected, real neighbouring words are kept', () => {

@@ -12,32 +12,44 @@
 const VERBS = ['ignore', 'disregard', 'forget'];
 
 /** Real words near a verb: inflections (other signatures handle them) and unrelated words. */
-const KEEP = new Set(
+export const KEEP: ReadonlySet<string> = new Set(
   `ignore ignores ignored ignorer ignoring ignite ignites ignited signore ignora ignoré ignorez ignorer
   disregard disregards disregarded disregarding
   forget forgets forgot forgetting forgotten forge forged forger forges forgery forest format formed forgo fought fidget target`.split(/\s+/),
 );
 
-/** Optimal string alignment distance, stopping early once it exceeds `limit`. */
+/** Three rolling rows of editDistance (scratch, grown as needed). */
+let distanceRows = new Int32Array(48);
+
+/** Optimal string alignment distance over UTF-16 code units, stopping early once it exceeds `limit`. */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const width = b.length + 1;
+  if (distanceRows.length < 3 * width) distanceRows = new Int32Array(3 * width);
+  const rows = distanceRows;
+  // Offsets of the rows for i - 2, i - 1 and i.
+  let prevPrev = 0;
+  let prev = width;
+  let row = 2 * width;
+  for (let j = 0; j < width; j++) rows[prev + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    const ca = a.charCodeAt(i - 1);
+    rows[row] = i;
     let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, prevPrev[j - 2]! + 1);
-      row.push(value);
+    for (let j = 1; j < width; j++) {
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      let value = Math.min(rows[prev + j]! + 1, rows[row + j - 1]! + 1, rows[prev + j - 1]! + cost);
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) value = Math.min(value, rows[prevPrev + j - 2]! + 1);
+      rows[row + j] = value;
       if (value < best) best = value;
     }
     if (best > limit) return limit + 1;
+    const oldest = prevPrev;
     prevPrev = prev;
     prev = row;
+    row = oldest;
   }
-  return prev[b.length]!;
+  return rows[prev + b.length]!;
 }
 
 /** The verb `word` misspells, or null. */

@@ -16,26 +16,14 @@
 import { rot13 } from '../../text/rot13.ts';
 import { bytesToText, isPlausibleText } from '../../text/text-checks.ts';
 import type { CanonicalText } from '../../text/types.ts';
-import { mayBeMisspeltVerb, correctedVerb, typoView } from './typos.ts';
+import { typoView } from './typos.ts';
+import { HINT_LEET, HINT_PIG_LATIN, HINT_ROT13, HINT_SPACED, HINT_TYPO, LEET, letterIndex, LOG_FREQ, MIN_GAIN, MIN_LETTERS, viewHints } from './view-hints.ts';
 
 export interface EvasionView {
   text: string;
   where: string;
 }
 
-/** ln of letter frequencies (a-z) shared by English and the major Latin-script languages. */
-const LOG_FREQ = [8.2, 1.5, 2.8, 4.3, 12.7, 2.2, 2.0, 6.1, 7.0, 0.15, 0.77, 4.0, 2.4, 6.7, 7.5, 1.9, 0.095, 6.0, 6.3, 9.1, 2.8, 0.98, 2.4, 0.15, 2.0, 0.074].map((p) => Math.log(p / 100));
-/** Fewest letters on a line before its letter statistics are trusted. */
-const MIN_LETTERS = 16;
-/** Mean gain in log-likelihood per letter that rot13 must bring (normal text loses ~1 nat). */
-const MIN_GAIN = 0.35;
-
-function letterIndex(code: number): number {
-  const lower = code | 0x20;
-  return lower >= 97 && lower <= 122 ? lower - 97 : -1;
-}
-
-/** True when `line` reads as rot13 of Latin-script text. */
 /** Whether `text[start, end)` (one line) reads better rot13-decoded than as it is. */
 function looksRot13(text: string, start = 0, end = text.length): boolean {
   let letters = 0;
@@ -83,11 +71,50 @@ function tagView(canonical: CanonicalText): string | null {
   return out;
 }
 
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
-
 /** 1 for the char codes of LEET's keys. */
 const LEET_CODE = new Uint8Array(128);
 for (const key of Object.keys(LEET)) LEET_CODE[key.charCodeAt(0)] = 1;
+
+/**
+ * leetView's gate, exactly: at least two tokens (split at space, tab, CR, LF) mix ASCII letters with leet
+ * (two leet characters, or one between letters: `1gn0r3`, `h0w`, not `mp3`, `4K` or `x86`), and they are
+ * at least a tenth of the tokens with letters. Run only when viewHints sets HINT_LEET.
+ */
+function leetMixed(text: string): boolean {
+  const len = text.length;
+  let mixed = 0;
+  let lettered = 0;
+  let letters = false;
+  let leet = 0;
+  let inside = false;
+  let previousLetter = false;
+  let pendingLeet = false;
+  for (let i = 0; i <= len; i++) {
+    const c = i < len ? text.charCodeAt(i) : 10;
+    if (letterIndex(c) >= 0) {
+      if (pendingLeet) inside = true;
+      letters = true;
+      previousLetter = true;
+      pendingLeet = false;
+    } else if (c === 32 || c === 10 || c === 9 || c === 13) {
+      if (letters) lettered++;
+      if (letters && (leet >= 2 || inside)) mixed++;
+      letters = false;
+      leet = 0;
+      inside = false;
+      previousLetter = false;
+      pendingLeet = false;
+    } else if (c < 128 && LEET_CODE[c] === 1) {
+      leet++;
+      pendingLeet = previousLetter || pendingLeet;
+      previousLetter = false;
+    } else {
+      previousLetter = false;
+      pendingLeet = false;
+    }
+  }
+  return mixed >= 2 && mixed * 10 >= lettered;
+}
 
 function isLeetChar(char: string): boolean {
   return LEET[char] !== undefined;
@@ -99,8 +126,7 @@ function isAsciiLetter(char: string): boolean {
 
 /**
  * Folds leet in every token made only of letters and leet characters. Called only when enough
- * tokens mix both: `triggers` counts them (a token counts with two leet characters, or one between
- * letters: `1gn0r3`, `h0w`, not `mp3`, `4K` or `x86`) and sets LEET_FOLD.
+ * tokens mix both (leetMixed).
  */
 function leetView(text: string): string {
   return text
@@ -172,119 +198,25 @@ function blobView(canonical: CanonicalText): string | null {
   return decoded !== undefined && isPlausibleText(decoded) ? decoded : null;
 }
 
-/** Bits of `triggers`: which views may return something for a text. */
-const ROT13 = 1;
-const LEET_FOLD = 2;
-const PIG_LATIN = 4;
-const SPACED = 8;
-const TYPO = 16;
-
-/** Per letter a-z: what rot13 gains in log-likelihood (looksRot13's term, precomputed). */
-const ROT13_GAIN = LOG_FREQ.map((p, index) => LOG_FREQ[(index + 13) % 26]! - p);
-
-/**
- * One pass over `text` that decides, exactly, which of the text-only views can return something:
- * the rot13 line test, the leet and Pig Latin word counts (the first passes of those views, same
- * arithmetic), a necessary condition for the spaced-letters pattern (seven spaces or tabs each two
- * or three code units after the previous one), and whether some word is a misspelt verb. Nearly
- * every text triggers none, and then the views cost this one pass instead of one pass each.
- */
-function triggers(text: string): number {
-  let found = 0;
-  const len = text.length;
-  // rot13: the current line's letters and gain.
-  let lineLetters = 0;
-  let lineGain = 0;
-  // leet: tokens with letters, and those that mix in leet (the gate leetView relies on).
-  let mixed = 0;
-  let lettered = 0;
-  let leetLetters = false;
-  let leet = 0;
-  let inside = false;
-  let previousLetter = false;
-  let pendingLeet = false;
-  // Pig Latin: ASCII-letter words, and those ending in -ay.
-  let words = 0;
-  let pig = 0;
-  // Spaced letters: the last space or tab, and how many chained at two or three units apart.
-  let lastSeparator = -4;
-  let chain = 0;
-  let i = 0;
-  while (i <= len) {
-    let c = i < len ? text.charCodeAt(i) : 10;
-    let index = (c | 0x20) - 97;
-    if (index >= 0 && index < 26) {
-      // A word of ASCII letters (only A-Z and a-z land in 0-25): per letter only the rot13 sums,
-      // the rest once per word.
-      const wordStart = i;
-      do {
-        lineGain += ROT13_GAIN[index]!;
-        c = ++i < len ? text.charCodeAt(i) : 10;
-        index = (c | 0x20) - 97;
-      } while (index >= 0 && index < 26);
-      const run = i - wordStart;
-      lineLetters += run;
-      if (pendingLeet) inside = true;
-      leetLetters = true;
-      previousLetter = true;
-      pendingLeet = false;
-      words++;
-      if (run >= 3 && (text.charCodeAt(i - 1) | 32) === 121 && (text.charCodeAt(i - 2) | 32) === 97) pig++;
-      if ((found & TYPO) === 0 && run >= 4 && run <= 11 && mayBeMisspeltVerb(text, wordStart, i) && correctedVerb(text.slice(wordStart, i)) !== null) found |= TYPO;
-      // s[i] is not a letter: the next round handles it.
-      continue;
-    }
-    if (c === 32 || c === 10 || c === 9 || c === 13) {
-      if (leetLetters) lettered++;
-      if (leetLetters && (leet >= 2 || inside)) mixed++;
-      leetLetters = false;
-      leet = 0;
-      inside = false;
-      previousLetter = false;
-      pendingLeet = false;
-      if (c === 10) {
-        if (lineLetters >= MIN_LETTERS && lineGain / lineLetters >= MIN_GAIN) found |= ROT13;
-        lineLetters = 0;
-        lineGain = 0;
-      } else if (c !== 13) {
-        chain = i - lastSeparator === 2 || i - lastSeparator === 3 ? chain + 1 : 1;
-        lastSeparator = i;
-        if (chain >= 7) found |= SPACED;
-      }
-    } else if (c < 128 && LEET_CODE[c] === 1) {
-      leet++;
-      pendingLeet = previousLetter || pendingLeet;
-      previousLetter = false;
-    } else {
-      previousLetter = false;
-      pendingLeet = false;
-    }
-    i++;
-  }
-  if (mixed >= 2 && mixed * 10 >= lettered) found |= LEET_FOLD;
-  if (words >= 3 && pig * 10 >= words * 6) found |= PIG_LATIN;
-  return found;
-}
-
 /** The views of `canonical` that differ from its canonical text (usually none). */
 export function evasionViews(canonical: CanonicalText): EvasionView[] {
   const views: EvasionView[] = [];
   const text = canonical.text;
-  // Each view is computed as before, but only when the trigger scan says it can return something.
-  const found = triggers(text);
-  const rot = found & ROT13 ? rot13View(text) : null;
+  // A view runs only when the hints say it can return something (nearly never): one pass instead of one per view.
+  const found = viewHints(text);
+  const rot = found & HINT_ROT13 ? rot13View(text) : null;
   if (rot !== null) views.push({ text: rot, where: 'rot13-decoded text' });
   const tags = tagView(canonical);
   if (tags !== null) views.push({ text: tags, where: 'tag-character payload' });
-  const leet = found & LEET_FOLD ? leetView(text) : null;
+  const leet = (found & HINT_LEET) !== 0 && leetMixed(text) ? leetView(text) : null;
   if (leet !== null && leet !== text) views.push({ text: leet, where: 'leetspeak-folded text' });
   const blob = blobView(canonical);
   if (blob !== null) views.push({ text: blob, where: 'decoded blob' });
-  const pig = found & PIG_LATIN ? pigLatinView(text) : null;
+  const pig = found & HINT_PIG_LATIN ? pigLatinView(text) : null;
   if (pig !== null) views.push({ text: pig, where: 'pig-latin-decoded text' });
-  const spaced = found & SPACED ? spacedLettersView(text) : null;
+  const spaced = found & HINT_SPACED ? spacedLettersView(text) : null;
   if (spaced !== null) views.push({ text: spaced, where: 'spaced-out letters joined' });
-  const typos = found & TYPO ? typoView(text) : null;
+  const typos = found & HINT_TYPO ? typoView(text) : null;
   if (typos !== null) views.push({ text: typos, where: 'misspelt override verb corrected' });
   return views;
 }
