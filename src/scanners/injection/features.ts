@@ -5,11 +5,12 @@
  * Everything here is a single linear pass over the text: no regexes on input, no substrings per
  * gram (hashes roll over char codes), so cost is O(length) with a small constant. The word scan
  * writes every word's folded codes into one reusable buffer, and features are deduplicated in a
- * reusable bitmap that also yields them in sorted order (features.test.ts checks the result
+ * reusable bitmap that also yields them in sorted order (feature-bitmap.ts; features.test.ts checks the result
  * against a plain reference implementation).
  */
 
 import { gibberishLevel } from './gibberish.ts';
+import { clearMarked, drainDot, drainSorted, mark, marked, MAX_BITMAP_BITS, reserve, useBitmap } from './feature-bitmap.ts';
 
 /** A sparse binary feature vector: sorted unique indices and one shared value (1/sqrt(nnz)). */
 export interface SparseVector {
@@ -173,100 +174,6 @@ export const ANY_PUNCT_CUE = new RegExp(PUNCT_CUES.map((cue) => cue.replace(/[.*
 export const gibberishHash = (level: number): number => hashCodes(0x6a09e667, [level]);
 
 /**
- * Feature collection: a bitmap over the 2^bits hashed buckets dedupes as features arrive (like a
- * Set), `features` lists each bucket once in first-seen order, and a summary bitmap (one bit per
- * 32-bucket word) lets the sorted output be read off in O(2^bits / 1024 + unique) with no sort
- * (typed-array sort is slow here). Both bitmaps are all-zero between calls. Used for bits <= 24;
- * other sizes go through a Set and a sort (no model uses them).
- */
-const MAX_BITMAP_BITS = 24;
-let bitmapBits = -1;
-let bitmap = new Int32Array(1);
-let summary = new Int32Array(1);
-/** Set while a call has marks in the bitmaps; still set at the next call only if one threw midway. */
-let dirty = false;
-let features = new Uint32Array(4096);
-
-function reserve(needed: number): void {
-  if (features.length >= needed) return;
-  const grown = new Uint32Array(Math.max(needed, features.length * 2));
-  grown.set(features);
-  features = grown;
-}
-
-/** Sizes the bitmaps for 2^bits buckets; kept at the largest size met, so models of different sizes share them. */
-function useBitmap(bits: number): void {
-  if (dirty) {
-    bitmap.fill(0);
-    summary.fill(0);
-  }
-  dirty = true;
-  if (bits <= bitmapBits) return;
-  bitmapBits = bits;
-  bitmap = new Int32Array(Math.max(1, 2 ** bits / 32));
-  summary = new Int32Array(Math.max(1, bitmap.length / 32));
-}
-
-/** Adds bucket `index` (< 2^bits) to `features[count]` unless already present; returns the new count. */
-function mark(index: number, count: number): number {
-  const word = index >>> 5;
-  const bit = 1 << (index & 31);
-  const held = bitmap[word]!;
-  if ((held & bit) !== 0) return count;
-  if (held === 0) summary[word >>> 5] = summary[word >>> 5]! | (1 << (word & 31));
-  bitmap[word] = held | bit;
-  features[count] = index;
-  return count + 1;
-}
-
-/** Writes the marked buckets (all below 2^bits) in ascending order into `out` from 0 and clears both bitmaps. */
-function drainSorted(out: Uint32Array, bits: number): void {
-  let k = 0;
-  const summaryWords = Math.ceil(2 ** bits / 1024);
-  for (let s = 0; s < summaryWords; s++) {
-    let words = summary[s]!;
-    if (words === 0) continue;
-    summary[s] = 0;
-    while (words !== 0) {
-      const low = words & -words;
-      words ^= low;
-      const word = (s << 5) + 31 - Math.clz32(low);
-      let held = bitmap[word]!;
-      bitmap[word] = 0;
-      while (held !== 0) {
-        const one = held & -held;
-        held ^= one;
-        out[k++] = (word << 5) + 31 - Math.clz32(one);
-      }
-    }
-  }
-}
-
-/** drainSorted's walk, summing `weights[index] ?? 0` in ascending index order instead of writing the indices. */
-function drainDot(weights: Float32Array, bits: number): number {
-  let sum = 0;
-  const summaryWords = Math.ceil(2 ** bits / 1024);
-  for (let s = 0; s < summaryWords; s++) {
-    let words = summary[s]!;
-    if (words === 0) continue;
-    summary[s] = 0;
-    while (words !== 0) {
-      const low = words & -words;
-      words ^= low;
-      const word = (s << 5) + 31 - Math.clz32(low);
-      let held = bitmap[word]!;
-      bitmap[word] = 0;
-      while (held !== 0) {
-        const one = held & -held;
-        held ^= one;
-        sum += weights[(word << 5) + 31 - Math.clz32(one)] ?? 0;
-      }
-    }
-  }
-  return sum;
-}
-
-/**
  * When a sum of `weights` may skip featureDot's ascending order: every nonzero float32 weight is an
  * integer multiple of 2^e, e the exponent of the smallest unit in the last place among them, and so is
  * every partial sum of any subset of them; a double holds every such multiple below 2^(53 + e) exactly.
@@ -303,7 +210,6 @@ export function featurize(text: string, options: FeatureOptions): SparseVector {
   const extra = options.extra.length > 0 ? extraIndices(bits, options.extra) : [];
   let indices = new Uint32Array(n + extra.length);
   drainSorted(indices, bits);
-  dirty = false;
   for (let i = 0; i < extra.length; i++) indices[n + i] = extra[i]!;
   // Extras normally sit above every bucket; an extra inside the bucket range falls back to a merge.
   if (extra.length > 0 && n > 0 && extra[0]! <= indices[n - 1]!) indices = Uint32Array.from(new Set(indices)).sort();
@@ -331,6 +237,7 @@ export function featureDot(text: string, options: FeatureOptions, weights: Float
   }
   const n = collect(text, options);
   const size = 2 ** bits;
+  const features = marked();
   let sum = 0;
   let magnitude = 0;
   for (let i = 0; i < n; i++) {
@@ -343,17 +250,11 @@ export function featureDot(text: string, options: FeatureOptions, weights: Float
     sum += weight;
     magnitude += Math.abs(weight);
   }
-  if (magnitude < exactLimit) {
-    for (let i = 0; i < n; i++) {
-      const index = features[i]!;
-      bitmap[index >>> 5] = 0;
-      summary[index >>> 10] = 0;
-    }
-  } else {
+  if (magnitude < exactLimit) clearMarked(n);
+  else {
     sum = drainDot(weights, bits);
     for (let i = 0; i < extra.length; i++) sum += weights[size + extra[i]!] ?? 0;
   }
-  dirty = false;
   return { sum, value: normValue(n + extra.length) };
 }
 
@@ -415,7 +316,10 @@ function collect(text: string, options: FeatureOptions): number {
   const lowerText = text.length > 4096 ? text.slice(0, 4096).toLowerCase() : lowered;
   if (ANY_PUNCT_CUE.test(lowerText)) for (let i = 0; i < PUNCT_CUES.length; i++) if (lowerText.includes(PUNCT_CUES[i]!)) n = mark(PUNCT_HASHES[i]! & mask, n);
   if (options.gibberish) for (let l = gibberishLevel(text); l >= 1; l--) n = mark(gibberishHash(l) & mask, n);
-  if (options.topicCopy) for (let i = 0, base = n; i < base; i++) n = mark((Math.imul(features[i]! ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask, n);
+  if (options.topicCopy) {
+    const features = marked();
+    for (let i = 0, base = n; i < base; i++) n = mark((Math.imul(features[i]! ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask, n);
+  }
   return n;
 }
 

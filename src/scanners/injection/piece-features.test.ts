@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { InjectionModel, type ModelMeta } from './model.ts';
 import { maxPieceMargin } from './piece-features.ts';
 import { isTrimmed, pieceSpans, piecesWithContext, segmentsOf } from './segments.ts';
-import { cueTokens, pieceCues, spanCueFlags } from './piece-cues.ts';
-import { GIBBERISH_WINDOW, gibberishLevel, levelOf, soupToken } from './gibberish.ts';
+import { cueTokens, pieceCues } from './piece-cues.ts';
+import { spanCueFlags } from './cue-stream.ts';
+import { GIBBERISH_WINDOW, gibberishLevel, levelOf, SOUP_CLASS, SOUP_STEP, SOUP_VERDICT, soupToken } from './gibberish.ts';
 import { exactSumLimit, featurize } from './features.ts';
 
 const ATOMS = [
@@ -107,12 +108,66 @@ test('the one-pass score is the reference score bit for bit (bundled-size table,
   for (const text of DOCUMENTS) assert.ok(Object.is(maxPieceMargin(narrow, text), referenceMaxMargin(narrow, text)), JSON.stringify(text.slice(0, 80)));
 });
 
-test('the one-pass score is the reference score bit for bit (tiny table, wide weights: ordered sums, constant overlaps)', () => {
+test('the one-pass score is the reference score bit for bit (tiny table, wide weights: inexact sums, constant overlaps)', () => {
   // 2^10 buckets: a piece's own buckets often hit its register and cue tokens' buckets; magnitudes from
-  // 1e-7 to 1e2 put most sums past the exact limit, so the ordered merge is what runs.
+  // 1e-7 to 1e2 put most sums past the exact limit, so those pieces take the reference path.
   const wide = model(10, (i) => Math.sin(i * 78.233) * 10 ** ((i % 10) - 7));
   assert.ok(exactSumLimit(wide.segmentWeights!) < 1);
   for (const text of DOCUMENTS) assert.ok(Object.is(maxPieceMargin(wide, text), referenceMaxMargin(wide, text)), JSON.stringify(text.slice(0, 80)));
+});
+
+test('the one-pass score stays exact while the word cache fills and starts over, and without it for long texts', () => {
+  // About 40000 distinct words over the documents: more than the cache holds, so it starts over between documents.
+  const narrow = model(18, (i) => Math.fround(Math.cos(i * 3.7) * 0.25));
+  let seed = 7;
+  const next = (k: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % k;
+  };
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  for (let d = 0; d < 40; d++) {
+    let text = '';
+    for (let w = 0; w < 1000; w++) {
+      let word = '';
+      for (let k = 3 + next(9); k > 0; k--) word += letters[next(26)];
+      text += word + (next(12) === 0 ? '. ' : next(30) === 0 ? '\n' : ' ');
+    }
+    // Repeat a stretch: the same words again, found in the cache.
+    text += text.slice(0, 600);
+    assert.ok(Object.is(maxPieceMargin(narrow, text), referenceMaxMargin(narrow, text)), `document ${d}`);
+  }
+  const long = `${'Please write a poem about the river and the hills. '.repeat(200)}What is the capital of France?`;
+  assert.ok(long.length > 10000);
+  assert.ok(Object.is(maxPieceMargin(narrow, long), referenceMaxMargin(narrow, long)));
+});
+
+test('punctuation cues score the same wherever they sit, alone or glued to other symbols', () => {
+  const narrow = model(18, (i) => Math.fround(Math.sin(i * 12.9898) * 0.5));
+  const cues = ['###', '####', '<|', 'x<|y', '|>', 'a|>b', '<|>', '[inst]', '[INST]', '[/Inst]', '[ inst]', '```', '`````', '---', '-----', '===', '====', '=-=', '|', '<', '[', '##', '--'];
+  for (const cue of cues) {
+    for (const text of [cue, `Please read this. ${cue}`, `${cue} then more words follow here.`, `A table | row | here |\n${cue}\nEnd.`, `${'q'.repeat(4080)} ${cue}`]) {
+      assert.ok(Object.is(maxPieceMargin(narrow, text), referenceMaxMargin(narrow, text)), JSON.stringify(text.slice(-60)));
+    }
+  }
+});
+
+test('the soup automaton gives soupToken\'s verdict on every token', () => {
+  let seed = 5;
+  const next = (k: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % k;
+  };
+  const alphabet = 'aeiouybcdfgkqxzAEIOUYBCXZ0189.,!?;:"\')(][{}<>#$%&*+-/=@^_`|~\x7fé\u4e00';
+  for (let n = 0; n < 20000; n++) {
+    let token = '';
+    for (let k = 1 + next(14); k > 0; k--) token += alphabet[next(alphabet.length)];
+    let state = 0;
+    for (let i = 0; i < token.length; i++) {
+      const code = token.charCodeAt(i);
+      state = SOUP_STEP[state | (code < 128 ? SOUP_CLASS[code]! : 0)]!;
+    }
+    assert.equal(SOUP_VERDICT[state >> 3] === 1, soupToken(token, 0, token.length), JSON.stringify(token));
+  }
 });
 
 test('no segment model or no pieces: -Infinity', () => {
