@@ -259,7 +259,7 @@ export function featureDot(text: string, options: FeatureOptions, weights: Float
 }
 
 /** True when `ids` are ascending unique small non-negative integers (as inspect gives them): extras that need no sorting. */
-function plainIds(ids: readonly number[]): boolean {
+export function plainIds(ids: readonly number[]): boolean {
   let last = -1;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
@@ -319,6 +319,35 @@ function collect(text: string, options: FeatureOptions): number {
   if (options.topicCopy) {
     const features = marked();
     for (let i = 0, base = n; i < base; i++) n = mark((Math.imul(features[i]! ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask, n);
+  }
+  return n;
+}
+
+/** Scratch for char-gram buckets, reused (grown on demand). */
+let gramScratch = new Int32Array(512);
+
+/** A reused array with room for the char-gram buckets of `units` code units (three per unit); valid until the next call. */
+export function gramBuffer(units: number): Int32Array {
+  if (gramScratch.length < 3 * units) gramScratch = new Int32Array(3 * units);
+  return gramScratch;
+}
+
+/**
+ * Writes the char 3-5-gram buckets of `codes[from, to)` into `out` from 0 (room for 3 * (to - from):
+ * gramBuffer) in collect's order, at each start its 3-, 4- and 5-gram; returns how many. The caller
+ * pads as collect does (a space before and after, none past 64 units). The off-hot-path readers
+ * (word cache fills, long words) share it; collect, the reference, keeps its loop inline.
+ */
+export function charGramBuckets(codes: Uint16Array, from: number, to: number, mask: number, out: Int32Array): number {
+  let n = 0;
+  for (let s = from; s + 3 <= to; s++) {
+    let g = Math.imul(Math.imul(Math.imul(GRAM_SEED ^ codes[s]!, FNV_PRIME) ^ codes[s + 1]!, FNV_PRIME) ^ codes[s + 2]!, FNV_PRIME);
+    out[n++] = g & mask;
+    if (s + 3 < to) {
+      g = Math.imul(g ^ codes[s + 3]!, FNV_PRIME);
+      out[n++] = g & mask;
+      if (s + 4 < to) out[n++] = Math.imul(g ^ codes[s + 4]!, FNV_PRIME) & mask;
+    }
   }
   return n;
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exactSumLimit, featureDot, type SparseVector } from './features.ts';
+import { dot, textDot } from './text-features.ts';
 
 export const MODEL_FORMAT = 'bulwark-injection-lr/1';
 
@@ -98,7 +99,9 @@ export class InjectionModel {
 
   /** Calibrated probability that `text` (with these signature feature ids) is an injection. */
   probability(text: string, signatureIds: readonly number[]): number {
-    const { sum, value } = featureDot(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true }, this.weights, this.exactLimit);
+    // textDot gives featureDot's double when its exact-sum certificate holds (text-features.ts); the reference otherwise.
+    const fast = textDot(text, signatureIds, this.meta.bits, this.weights, this.exactLimit);
+    const { sum, value } = fast ? dot : featureDot(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true }, this.weights, this.exactLimit);
     return sigmoid(this.meta.platt.a * (this.meta.bias + sum * value) + this.meta.platt.b);
   }
 

@@ -19,7 +19,7 @@
 import type { PieceSpans } from './segments.ts';
 import { beginPieceCues, cueEntry, cueRun, cueRunsIn, endPieceCues, endsWithQuestion } from './cue-stream.ts';
 import { SOUP_CLASS, SOUP_STEP, SOUP_VERDICT } from './gibberish.ts';
-import { BIGRAM_SALT, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, GRAM_SEED, LEETCHAR, LETTER, PUNCT_CUES, PUNCT_HASHES, UNIGRAM_SALT, WORD, gibberishHash } from './features.ts';
+import { BIGRAM_SALT, charGramBuckets, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, gramBuffer, LEETCHAR, LETTER, PUNCT_CUES, PUNCT_HASHES, UNIGRAM_SALT, WORD, gibberishHash } from './features.ts';
 import type { Tokens } from './piece-tokens.ts';
 import { LONGEST, SLOT_MASK, type WordBuckets } from './word-buckets.ts';
 
@@ -319,15 +319,8 @@ export function scanPiece(text: string, lowered: string, spans: PieceSpans, p: n
         codes[size + 1] = 32;
         const from = size > 64 ? 1 : 0;
         const to = size > 64 ? size + 1 : size + 2;
-        for (let s = from; s + 3 <= to; s++) {
-          let gram = Math.imul(Math.imul(Math.imul(GRAM_SEED ^ codes[s]!, FNV_PRIME) ^ codes[s + 1]!, FNV_PRIME) ^ codes[s + 2]!, FNV_PRIME);
-          n = mark(gram & mask, n);
-          if (s + 3 < to) {
-            gram = Math.imul(gram ^ codes[s + 3]!, FNV_PRIME);
-            n = mark(gram & mask, n);
-            if (s + 4 < to) n = mark(Math.imul(gram ^ codes[s + 4]!, FNV_PRIME) & mask, n);
-          }
-        }
+        const grams = gramBuffer(to - from);
+        for (let g = 0, count = charGramBuckets(codes, from, to, mask, grams); g < count; g++) n = mark(grams[g]!, n);
         codes[0] = 32;
       }
       size = 0;

@@ -1,5 +1,6 @@
 /**
- * Each word's hashed buckets with their weights, cached per model (piece-scan.ts): a word's unigram and
+ * Each word's hashed buckets with their weights, cached per model (piece-scan.ts; text-features.ts for the
+ * direct classifier, with its own cache and no suspects): a word's unigram and
  * space-padded char 3-5-grams (collect in features.ts) depend on its folded codes alone, so a word met
  * again costs a table probe and a code comparison instead of its hashing, and its weights are read in a
  * row instead of one scattered load per bucket. An entry lists the word's buckets once each, those some
@@ -8,7 +9,7 @@
  * Bounded: at most MAX_WORDS words of at most LONGEST units; when full, the table starts over.
  * Entries are compared code by code, so a hash collision never mixes two words.
  */
-import { FNV_PRIME, GRAM_SEED, UNIGRAM_SALT } from './features.ts';
+import { charGramBuckets, gramBuffer, UNIGRAM_SALT } from './features.ts';
 
 /** Longest word cached (longer ones are hashed where they are met). */
 export const LONGEST = 32;
@@ -42,6 +43,8 @@ export class WordBuckets {
   readonly lexicon = new Uint8Array(MAX_WORDS);
   /** Entries there can be (entry ids are below it). */
   readonly capacity = MAX_WORDS;
+  /** How many times the table has started over (entry ids met before then may now name other words). */
+  generation = 0;
   private count = 0;
   /** Scratch: one bit per bucket (all-zero between words), deduplicating a word's buckets. */
   private readonly seen: Int32Array;
@@ -61,23 +64,31 @@ export class WordBuckets {
     this.seen = new Int32Array(Math.max(1, 2 ** bits / 32));
   }
 
+  /** The entry of the word `word[1, size]` (folded codes, size <= LONGEST) whose FNV hash is `h`, or -1 when it has none (nothing is added). */
+  find(word: Uint16Array, size: number, h: number): number {
+    const slots = this.slots;
+    const key = size << 16;
+    for (let slot = h & SLOT_MASK, packed = slots[2 * slot + 1]!; packed !== 0; slot = (slot + 1) & SLOT_MASK, packed = slots[2 * slot + 1]!) {
+      if (slots[2 * slot] !== h || (packed & ~0xffff) !== key) continue;
+      const entry = (packed & 0xffff) - 1;
+      const codes = this.codes;
+      const at = this.codeFrom[entry]! - 1;
+      let j = 1;
+      while (j <= size && codes[at + j] === word[j]) j++;
+      if (j > size) return entry;
+    }
+    return -1;
+  }
+
   /** The entry of the word `word[1, size]` (folded codes, size <= LONGEST) whose FNV hash is `h`, built when new. */
   entry(word: Uint16Array, size: number, h: number): number {
+    const found = this.find(word, size, h);
+    if (found >= 0) return found;
     const slots = this.slots;
     const mask = SLOT_MASK;
-    const key = size << 16;
     let slot = h & mask;
-    for (let packed = slots[2 * slot + 1]!; packed !== 0; packed = slots[2 * slot + 1]!) {
-      if (slots[2 * slot] === h && (packed & ~0xffff) === key) {
-        const entry = (packed & 0xffff) - 1;
-        const codes = this.codes;
-        const at = this.codeFrom[entry]! - 1;
-        let same = true;
-        for (let j = 1; j <= size && same; j++) same = codes[at + j] === word[j];
-        if (same) return entry;
-      }
-      slot = (slot + 1) & mask;
-    }
+    while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    const key = size << 16;
     if (this.count === MAX_WORDS || this.codeFrom[this.count]! + size > CODE_POOL || this.from[this.count]! + 3 * size + 4 > BUCKET_POOL) {
       // Only without a reservation (see reserve): entry ids change.
       this.clear();
@@ -114,6 +125,7 @@ export class WordBuckets {
   private clear(): void {
     this.slots.fill(0);
     this.count = 0;
+    this.generation++;
   }
 
   /** Lists the word's unique buckets from `at` (unigram, then char grams as collect reads them); returns the end. */
@@ -124,16 +136,8 @@ export class WordBuckets {
     // Space-padded (a word of at most LONGEST units is never read unpadded).
     word[0] = 32;
     word[size + 1] = 32;
-    const to = size + 2;
-    for (let s = 0; s + 3 <= to; s++) {
-      let gram = Math.imul(Math.imul(Math.imul(GRAM_SEED ^ word[s]!, FNV_PRIME) ^ word[s + 1]!, FNV_PRIME) ^ word[s + 2]!, FNV_PRIME);
-      at = this.add(gram & mask, at);
-      if (s + 3 < to) {
-        gram = Math.imul(gram ^ word[s + 3]!, FNV_PRIME);
-        at = this.add(gram & mask, at);
-        if (s + 4 < to) at = this.add(Math.imul(gram ^ word[s + 4]!, FNV_PRIME) & mask, at);
-      }
-    }
+    const grams = gramBuffer(size + 2);
+    for (let i = 0, n = charGramBuckets(word, 0, size + 2, mask, grams); i < n; i++) at = this.add(grams[i]!, at);
     for (let i = start; i < at; i++) this.seen[this.buckets[i]! >>> 5] = 0;
     return at;
   }

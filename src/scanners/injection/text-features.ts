@@ -1,0 +1,303 @@
+/**
+ * The direct classifier's dot product (`InjectionModel.probability`) in one pass: the same `{ sum, value }`,
+ * bit for bit, as `featureDot(text, { bits, extra, gibberish: true }, weights, exactLimit)` (features.ts,
+ * the reference that training and the other heads use), at a fraction of the cost.
+ *
+ * The words are read off `text.toLowerCase()` as collect reads them (CLASS, leet folding, FNV hashes), in
+ * step with `text` itself (the lengths must agree: a text with İ goes to featureDot), which drives the
+ * gibberish automaton (gibberish.ts SOUP_STEP, the same verdicts as gibberishLevel) in the same pass. A
+ * word's unigram and space-padded char grams come from a per-model word cache (word-buckets.ts) with their
+ * weights in a row, and a word met again in the same text is skipped whole (its buckets are all in already).
+ * Buckets are deduplicated by a stamp per bucket (nothing to clear between calls) and summed as first met,
+ * with their magnitudes.
+ *
+ * featureDot sums in ascending bucket order unless its exact-sum certificate holds (exactSumLimit: the
+ * magnitudes add up to less than the model's limit, so no addition rounds in any order and the first-seen
+ * sum is the same double); this pass answers only then. The verdict does not depend on the order either:
+ * partial sums of magnitudes are exact up to twice the limit, and adding non-negative values never brings a
+ * sum back under it. Texts past LONGEST_TEXT units (where the certificate mostly fails) go to featureDot.
+ *
+ * Punctuation cues are read as collect reads them, the cue regex running only when the text has a pair of
+ * units some cue holds (cueAt); the caller's extra ids must be plain (ascending unique small integers, as
+ * inspect gives them). text-features.test.ts checks the result against featureDot.
+ */
+import { ANY_PUNCT_CUE, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, BIGRAM_SALT, charGramBuckets, gibberishHash, gramBuffer, LEETCHAR, LETTER, normValue, plainIds, PUNCT_CUES, PUNCT_HASHES, UNIGRAM_SALT } from './features.ts';
+import { MAX_BITMAP_BITS } from './feature-bitmap.ts';
+import { GIBBERISH_WINDOW, levelOf, SOUP_CLASS, SOUP_STEP, SOUP_VERDICT } from './gibberish.ts';
+import { LONGEST, WordBuckets } from './word-buckets.ts';
+
+/** featureDot's result, written by textDot when it returns true. */
+export const dot = { sum: 0, value: 0 };
+
+/*
+ * INFO per ASCII unit of the text: bits 0-2 the CLASS (features.ts) of its lowercase, bits 4-6 its SOUP_CLASS
+ * (gibberish.ts), SPACE when it ends a soup token (<= 32), CUE when cueAt looks around it (# ` - = | > [);
+ * its lowercase from bit 16. A unit past ASCII reads as its lowercase's CLASS and soup class OTHER (0).
+ */
+const KIND_MASK = 7;
+const SOUP_SHIFT = 4;
+const SPACE = 1 << 7;
+const CUE = 1 << 8;
+const CODE_SHIFT = 16;
+const INFO = new Int32Array(128);
+for (let c = 0; c < 128; c++) {
+  const lower = c >= 65 && c <= 90 ? c + 32 : c;
+  INFO[c] = CLASS[lower]! | (SOUP_CLASS[c]! << SOUP_SHIFT) | (c <= 32 ? SPACE : 0) | ('#`-=|>['.includes(String.fromCharCode(c)) ? CUE : 0) | (lower << CODE_SHIFT);
+}
+/** collect reads punctuation cues in the first this-many units (lowercased on their own when the text is longer). */
+const PUNCT_WINDOW = 4096;
+/**
+ * Longest text read here: past it the sums rarely have the certificate (so featureDot's ascending order
+ * decides) and the reference, which walks its bitmap anyway, is as fast.
+ */
+const LONGEST_TEXT = 2000;
+const LEVEL_HASHES = [0, gibberishHash(1), gibberishHash(2), gibberishHash(3)];
+
+/**
+ * True when `lowered[i]` (`unit`, one of # ` - = | > [) and a neighbour read as part of a punctuation cue:
+ * a doubled # ` - = (### ``` --- ===), `<|`, `|>`, or `[` before i or / ([inst], [/inst]). A lowercased
+ * text (or prefix) holding a cue has one of these pairs; no other unit lowercases into them.
+ */
+function cueAt(lowered: string, i: number, unit: number): boolean {
+  // Reads stay in bounds (an out-of-bounds charCodeAt deoptimises the whole scan).
+  const before = i > 0 ? lowered.charCodeAt(i - 1) : 0;
+  if (unit === 124) return before === 60;
+  if (unit === 62) return before === 124;
+  if (unit === 91) {
+    const after = i + 1 < lowered.length ? lowered.charCodeAt(i + 1) : 0;
+    return after === 105 || after === 47;
+  }
+  return before === unit;
+}
+
+/** A weights array's word cache and, per entry, the call that last added it (`epoch`). */
+interface WordState {
+  cache: WordBuckets;
+  added: Uint32Array;
+  epoch: number;
+}
+
+const states = new WeakMap<Float32Array, Map<number, WordState>>();
+/** No bucket is a suspect here (that split is the indirect model's), and the lexicon is not read. */
+const noLexicon = (): number => 0;
+
+function stateOf(weights: Float32Array, bits: number): WordState {
+  let byBits = states.get(weights);
+  if (!byBits) states.set(weights, (byBits = new Map()));
+  let state = byBits.get(bits);
+  if (!state) {
+    const cache = new WordBuckets(bits, weights, new Int32Array(Math.max(1, 2 ** bits / 32)), noLexicon);
+    byBits.set(bits, (state = { cache, added: new Uint32Array(cache.capacity), epoch: 0 }));
+  }
+  return state;
+}
+
+/** A stamp per bucket: bucket i is in the current text when `stamps[i] === stamp` (1-255; cleared when it wraps). */
+let stamps = new Uint8Array(1);
+let stamp = 0;
+/** Buckets the rare paths marked, in first-seen order (each once: at most 2^bits). */
+let pending = new Uint32Array(1);
+
+/** Marks bucket `index` for the end of textDot unless the text has it; returns the new pending count. */
+function markLater(index: number, count: number): number {
+  if (stamps[index] === stamp) return count;
+  stamps[index] = stamp;
+  pending[count] = index;
+  return count + 1;
+}
+
+/** Folds the leet chars of the word `codes[1, size]` (it has letters too) and returns its new FNV hash. */
+function foldedHash(codes: Uint16Array, size: number): number {
+  foldLeet(codes, 1, size + 1);
+  let h = FNV_OFFSET | 0;
+  for (let j = 1; j <= size; j++) h = Math.imul(h ^ codes[j]!, FNV_PRIME);
+  return h;
+}
+
+/**
+ * A word the cache does not hold (longer than LONGEST): its unigram and char grams marked for later, as
+ * collect reads them (past 64 units, CJK runs, unpadded). Returns the new pending count.
+ */
+function longWord(codes: Uint16Array, size: number, h: number, mask: number, count: number): number {
+  count = markLater((h ^ UNIGRAM_SALT) & mask, count);
+  codes[0] = 32;
+  codes[size + 1] = 32;
+  const start = size > 64 ? 1 : 0;
+  const to = size > 64 ? size + 1 : size + 2;
+  const grams = gramBuffer(to - start);
+  for (let g = 0, n = charGramBuckets(codes, start, to, mask, grams); g < n; g++) count = markLater(grams[g]!, count);
+  return count;
+}
+
+/** The punctuation cues collect finds (in the first PUNCT_WINDOW units, lowercased), marked for later. Returns the new pending count. */
+function punctCues(text: string, lowered: string, mask: number, count: number): number {
+  const lowerText = text.length > PUNCT_WINDOW ? text.slice(0, PUNCT_WINDOW).toLowerCase() : lowered;
+  if (!ANY_PUNCT_CUE.test(lowerText)) return count;
+  for (let c = 0; c < PUNCT_CUES.length; c++) if (lowerText.includes(PUNCT_CUES[c]!)) count = markLater(PUNCT_HASHES[c]! & mask, count);
+  return count;
+}
+
+/** The current word's folded codes at [1, size], with room for the padding spaces. */
+let word = new Uint16Array(LONGEST + 2);
+
+/**
+ * featureDot(text, { bits, extra, gibberish: true }, weights, exactLimit) into `dot`; false (nothing
+ * written, the caller takes featureDot) for what it does not cover: texts past LONGEST_TEXT units or whose
+ * lowercase is longer, bucket counts past the bitmap's, a weights array shorter than the buckets, extras
+ * that are not plain, sums without the certificate.
+ */
+export function textDot(text: string, extra: readonly number[], bits: number, weights: Float32Array, exactLimit: number): boolean {
+  if (text.length > LONGEST_TEXT || !(bits >= 0 && bits <= MAX_BITMAP_BITS) || weights.length < 2 ** bits || !plainIds(extra)) return false;
+  const size = 2 ** bits;
+  const mask = size - 1;
+  if (stamps.length < size) {
+    stamps = new Uint8Array(size);
+    pending = new Uint32Array(size);
+    stamp = 0;
+  }
+  if (stamp === 255) {
+    stamps.fill(0);
+    stamp = 0;
+  }
+  const current = ++stamp;
+  const marks = stamps;
+  const state = stateOf(weights, bits);
+  const cache = state.cache;
+  if (state.epoch === 0xffffffff) {
+    state.added.fill(0);
+    state.epoch = 0;
+  }
+  let epoch = ++state.epoch;
+  let generation = cache.generation;
+  const added = state.added;
+  const from = cache.from;
+  const listedBuckets = cache.buckets;
+  const listedWeights = cache.weights;
+  const lowered = text.toLowerCase();
+  // A text whose lowercase is longer (İ) is read by featureDot: the scan below reads both in step.
+  if (lowered.length !== text.length) return false;
+  const length = lowered.length;
+  const info = INFO;
+  const step = SOUP_STEP;
+  const soupClass = SOUP_CLASS;
+  const verdict = SOUP_VERDICT;
+  if (word.length < length + 2) word = new Uint16Array(length + 2);
+  const codes = word;
+  const classOf = CLASS;
+  let count = 0;
+  // Buckets marked by the rare paths, their weights summed at the end (`pending[0, later)`).
+  let later = 0;
+  let sum = 0;
+  let magnitude = 0;
+  let words = 0;
+  let previous = 0;
+  let cues = 0;
+  let wordSize = 0;
+  let kinds = 0;
+  let h = FNV_OFFSET | 0;
+  // The open token's SOUP_STEP state (0: none open), the verdicts of the tokens closed (bit 0 the last) and their count.
+  let soupState = 0;
+  let soupBits = 0;
+  let tokens = 0;
+  // One step past the end closes the last word and token.
+  for (let i = 0; i <= length; i++) {
+    let g = SPACE;
+    if (i < length) {
+      const unit = text.charCodeAt(i);
+      if (unit < 128) g = info[unit]!;
+      else {
+        // Not ASCII: soup class OTHER; its lowercase (same place: the lengths agree) and that one's class.
+        const code = lowered.charCodeAt(i);
+        g = (code << CODE_SHIFT) | classOf[code]!;
+      }
+    }
+    const kind = g & KIND_MASK;
+    if (kind !== 0) {
+      soupState = step[soupState | ((g >> SOUP_SHIFT) & 7)]!;
+      kinds |= kind;
+      const c = g >>> CODE_SHIFT;
+      codes[++wordSize] = c;
+      h = Math.imul(h ^ c, FNV_PRIME);
+      // Then the a-z letters after it, the common case, without the table lookup.
+      for (let next = i + 1 < length ? text.charCodeAt(i + 1) : 0; next >= 97 && next <= 122; next = i + 1 < length ? text.charCodeAt(i + 1) : 0) {
+        i++;
+        soupState = step[soupState | soupClass[next]!]!;
+        kinds |= LETTER;
+        codes[++wordSize] = next;
+        h = Math.imul(h ^ next, FNV_PRIME);
+      }
+      continue;
+    }
+    if ((g & SPACE) === 0) soupState = step[soupState | ((g >> SOUP_SHIFT) & 7)]!;
+    else if (soupState !== 0) {
+      soupBits = (soupBits << 1) | verdict[soupState >> 3]!;
+      tokens++;
+      soupState = 0;
+    }
+    if ((g & CUE) !== 0 && cueAt(lowered, i, g >>> CODE_SHIFT)) cues = 1;
+    if (wordSize === 0) continue;
+    // A word in codes[1, wordSize]: leet folded when it also has letters, as collect does.
+    if ((kinds & (LETTER | LEETCHAR)) === (LETTER | LEETCHAR)) h = foldedHash(codes, wordSize);
+    if (words++ > 0) {
+      const index = (Math.imul(previous, 31) ^ h ^ BIGRAM_SALT) & mask;
+      if (marks[index] !== current) {
+        marks[index] = current;
+        count++;
+        const weight = weights[index]!;
+        sum += weight;
+        magnitude += Math.abs(weight);
+      }
+    }
+    previous = h;
+    if (wordSize <= LONGEST) {
+      const entry = cache.entry(codes, wordSize, h);
+      if (cache.generation !== generation) {
+        // The table started over: entry ids added before may name other words now.
+        generation = cache.generation;
+        if (state.epoch === 0xffffffff) {
+          added.fill(0);
+          state.epoch = 0;
+        }
+        epoch = ++state.epoch;
+      }
+      if (added[entry] !== epoch) {
+        added[entry] = epoch;
+        for (let j = from[entry]!, last = from[entry + 1]!; j < last; j++) {
+          const index = listedBuckets[j]!;
+          if (marks[index] === current) continue;
+          marks[index] = current;
+          count++;
+          const weight = listedWeights[j]!;
+          sum += weight;
+          magnitude += Math.abs(weight);
+        }
+      }
+    } else later = longWord(codes, wordSize, h, mask, later);
+    wordSize = 0;
+    kinds = 0;
+    h = FNV_OFFSET | 0;
+  }
+  // Extra buckets: punctuation cues (only where a cue's pair of units shows) and gibberish levels.
+  if (cues !== 0) later = punctCues(text, lowered, mask, later);
+  // gibberishLevel(text): the soup share of the last GIBBERISH_WINDOW tokens.
+  const window = Math.min(tokens, GIBBERISH_WINDOW);
+  let soup = 0;
+  for (let t = 0; t < window; t++) soup += (soupBits >>> t) & 1;
+  for (let level = levelOf(soup, window); level >= 1; level--) later = markLater(LEVEL_HASHES[level]! & mask, later);
+  // The buckets left for here (rare paths, kept out of the scan so they never deoptimise it).
+  for (let i = 0; i < later; i++) {
+    const weight = weights[pending[i]!]!;
+    sum += weight;
+    magnitude += Math.abs(weight);
+  }
+  count += later;
+  for (let i = 0; i < extra.length; i++) {
+    const weight = weights[size + extra[i]!] ?? 0;
+    sum += weight;
+    magnitude += Math.abs(weight);
+  }
+  if (!(magnitude < exactLimit)) return false;
+  dot.sum = sum;
+  dot.value = normValue(count + extra.length);
+  return true;
+}
