@@ -3,7 +3,7 @@
  * `bulwark eval` detectors: default config, the model's calibrated threshold, no LLM judge) against
  * the offline npm peers, on the dev splits of ../shared/data/prompt-injection and
  * ../shared/data/indirect-injection. Per detector and dataset: recall, FPR, precision, F1 and
- * ms/sample p50 and p99 (after an untimed warm-up pass of at most 3 s, the same for every detector). A peer that fails to load is listed with the reason; a slow peer
+ * ms/sample p50 and p99 (after 2 s of untimed warm-up passes, the same for every detector). A peer that fails to load is listed with the reason; a slow peer
  * is scored on a seeded sample (said in the `rows` column). Prints a table, then one JSON line.
  *
  *   npm run bench:detectors [-- --budget-ms 12000] [-- --hai-heuristic]
@@ -26,7 +26,7 @@ const DATASETS = [
   { name: 'prompt-injection', path: `${DATA}prompt-injection/dev.jsonl`, bulwark: 'prompt-injection' as const },
   { name: 'indirect-injection', path: `${DATA}indirect-injection/dev.jsonl`, bulwark: 'indirect-injection' as const },
 ];
-const WARM_UP_MS = 3000;
+const WARM_UP_MS = 2000;
 
 /** A detector under test: flagged is its own verdict at its own default operating point. */
 type Detect = (text: string) => Promise<boolean> | boolean;
@@ -64,12 +64,15 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 
 async function measure(detector: string, dataset: string, all: readonly EvalRow[], detect: Detect): Promise<Row> {
   const order = shuffled(all, 7);
-  // Warm-up: one untimed pass over the data (at most WARM_UP_MS), the same for every detector, so the timed
-  // pass measures steady state rather than the JIT compiling each tool's code paths.
+  // Warm-up: untimed passes over the data for WARM_UP_MS, the same time for every detector, so the timed
+  // pass measures steady state (a gateway runs for hours) rather than the JIT still compiling each tool's
+  // code paths: one pass over 339 documents is ~30 ms for a fast detector, too short for V8's top tier.
   const warmStarted = performance.now();
-  for (const row of order) {
-    if (performance.now() - warmStarted > WARM_UP_MS) break;
-    await detect(row.text);
+  warm: for (;;) {
+    for (const row of order) {
+      if (performance.now() - warmStarted > WARM_UP_MS) break warm;
+      await detect(row.text);
+    }
   }
   const scored: { score: number; label: 0 | 1 }[] = [];
   const latencies: number[] = [];
