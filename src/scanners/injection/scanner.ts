@@ -13,6 +13,7 @@ import { InjectionJudgeConfig, withJudge } from './judge.ts';
 import { OnnxConfig, openOnnxClassifier, withOnnx } from './onnx/layer.ts';
 import { bundledModelPath, loadModel, type InjectionModel } from './model.ts';
 import { prepareSignatures } from './signatures.ts';
+import { prepareTextFeatures } from './text-features.ts';
 import { BUILTIN_RULES, type ActiveRules, type RulesSource } from '../../rules/active-rules.ts';
 
 export const InjectionConfig = z
@@ -65,6 +66,7 @@ export interface SegmentScanner {
 export function createInjectionScanner(config: InjectionConfig, mode: InjectionMode, task: string, source?: RulesSource): InjectionScanner {
   const model = config.classifier ? loadModel(config.modelPath || bundledModelPath(task)) : null;
   prepareSignatures(); // built now, at start-up, not on the first request
+  if (model) prepareTextFeatures(); // the classifier's one-off JIT warm-up (text-features.ts), likewise
   const currentRules = (): ActiveRules => source?.current() ?? BUILTIN_RULES;
   const reportAbove = (rules: ActiveRules): number => rules.thresholds[task as keyof ActiveRules['thresholds']]?.reportAbove ?? config.reportAbove;
   const scanSegment = (segment: ScanSegment, rules: ActiveRules = currentRules()): SegmentScan => {

@@ -110,3 +110,12 @@ test('WordBuckets.find probes without adding; generation counts start-overs', ()
   }
   assert.equal(cache.generation, 1);
 });
+
+test('the same doubles call after call, across stamp and epoch wraps (the first call also warms the scan up)', () => {
+  const text = SAMPLES[2]!;
+  const want = reference(text, [0, 3, 7]);
+  for (let i = 0; i < 600; i++) {
+    assert.equal(textDot(text, [0, 3, 7], BITS, weights, limit), true);
+    assert.ok(Object.is(dot.sum, want.sum) && Object.is(dot.value, want.value), `call ${i}`);
+  }
+});

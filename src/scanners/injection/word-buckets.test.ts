@@ -66,3 +66,19 @@ test('reserve keeps ids fixed for a text, starting over when needed, and decline
     for (const [word, id] of ids) assert.equal(cache.entry(codesOf(word), word.length, fnv(word)), id, word);
   }
 });
+
+test('a cache of few words starts over when full and still lists each word\'s own buckets', () => {
+  const cache = new WordBuckets(BITS, weights, filter, lexicon, 1);
+  assert.equal(cache.capacity, 1);
+  assert.equal(cache.reserve(2), false);
+  const long = 'abcdefghijklmnopqrstuvwxyz'.repeat(2).slice(0, LONGEST);
+  const words = ['one', 'two', long, 'three', long, 'x'.repeat(LONGEST), 'six', 'one'];
+  for (const word of words) {
+    const entry = cache.entry(codesOf(word), word.length, fnv(word));
+    assert.equal(entry, 0, word);
+    const listed = [...cache.buckets.subarray(cache.from[entry]!, cache.from[entry + 1]!)].sort((x, y) => x - y);
+    assert.deepEqual(listed, [...featurize(word, { bits: BITS, extra: [] }).indices], word);
+  }
+  assert.equal(cache.generation, words.length - 1);
+  assert.equal(new WordBuckets(BITS, weights, filter, lexicon).capacity, 16384);
+});

@@ -17,9 +17,9 @@ export const LONGEST = 32;
 const MAX_WORDS = 16384;
 const SLOTS = 4 * MAX_WORDS;
 export const SLOT_MASK = SLOTS - 1;
-/** Pool sizes: an average word of 10 units with 32 buckets fits; a word of LONGEST units has at most 3 * LONGEST + 4. */
-const CODE_POOL = MAX_WORDS * 10;
-const BUCKET_POOL = MAX_WORDS * 32;
+/** Pool sizes per entry: an average word of 10 units with 32 buckets fits; a word of LONGEST units has at most 3 * LONGEST + 4. */
+const CODE_SHARE = 10;
+const BUCKET_SHARE = 32;
 
 /** The cache of one weights array at one bucket count. */
 export class WordBuckets {
@@ -29,20 +29,20 @@ export class WordBuckets {
    * `codes[codeFrom[e], codeFrom[e] + size)`. Read-only outside (piece-scan.ts probes them itself).
    */
   readonly slots = new Int32Array(2 * SLOTS);
-  readonly codeFrom = new Int32Array(MAX_WORDS + 1);
-  readonly codes = new Uint16Array(CODE_POOL);
+  readonly codeFrom: Int32Array;
+  readonly codes: Uint16Array;
   /**
    * Entry e lists `buckets[from[e], from[e + 1])` and their `weights`; from `suspects[e]` on, the buckets
    * some combination's constant buckets hold (piece-tokens.ts filter).
    */
-  readonly from = new Int32Array(MAX_WORDS + 1);
-  readonly suspects = new Int32Array(MAX_WORDS);
-  readonly buckets = new Int32Array(BUCKET_POOL);
-  readonly weights = new Float32Array(BUCKET_POOL);
+  readonly from: Int32Array;
+  readonly suspects: Int32Array;
+  readonly buckets: Int32Array;
+  readonly weights: Float32Array;
   /** Per entry: the word's lexicon bits (piece-cues.ts; what the cue stream asks of a word). */
-  readonly lexicon = new Uint8Array(MAX_WORDS);
+  readonly lexicon: Uint8Array;
   /** Entries there can be (entry ids are below it). */
-  readonly capacity = MAX_WORDS;
+  readonly capacity: number;
   /** How many times the table has started over (entry ids met before then may now name other words). */
   generation = 0;
   private count = 0;
@@ -54,14 +54,26 @@ export class WordBuckets {
    * @param weightsOf the model's weights.
    * @param filter one bit per bucket that some constant token list holds (piece-tokens.ts).
    * @param lexiconOf a word's lexicon bits from its codes at [1, size] and hash.
+   * @param words entries held before the table starts over (MAX_WORDS; fewer only to make it start over
+   *   soon, as text-features.ts's warm-up and the tests do), with pools in proportion.
    */
   constructor(
     private readonly bits: number,
     private readonly weightsOf: Float32Array,
     private readonly filter: Int32Array,
     private readonly lexiconOf: (codes: Uint16Array, size: number, h: number) => number,
+    words = MAX_WORDS,
   ) {
     this.seen = new Int32Array(Math.max(1, 2 ** bits / 32));
+    this.capacity = Math.max(1, Math.min(MAX_WORDS, Math.floor(words)));
+    this.codeFrom = new Int32Array(this.capacity + 1);
+    // The pools hold at least one word of LONGEST units.
+    this.codes = new Uint16Array(Math.max(this.capacity * CODE_SHARE, LONGEST));
+    this.from = new Int32Array(this.capacity + 1);
+    this.suspects = new Int32Array(this.capacity);
+    this.buckets = new Int32Array(Math.max(this.capacity * BUCKET_SHARE, 3 * LONGEST + 4));
+    this.weights = new Float32Array(this.buckets.length);
+    this.lexicon = new Uint8Array(this.capacity);
   }
 
   /** The entry of the word `word[1, size]` (folded codes, size <= LONGEST) whose FNV hash is `h`, or -1 when it has none (nothing is added). */
@@ -89,7 +101,7 @@ export class WordBuckets {
     let slot = h & mask;
     while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
     const key = size << 16;
-    if (this.count === MAX_WORDS || this.codeFrom[this.count]! + size > CODE_POOL || this.from[this.count]! + 3 * size + 4 > BUCKET_POOL) {
+    if (this.count === this.capacity || this.codeFrom[this.count]! + size > this.codes.length || this.from[this.count]! + 3 * size + 4 > this.buckets.length) {
       // Only without a reservation (see reserve): entry ids change.
       this.clear();
       slot = h & mask;
@@ -117,8 +129,10 @@ export class WordBuckets {
     // Words and letter runs: at most 2 * length entries and code units; at most 3 * units + 4 buckets each.
     const entries = 2 * length + 2;
     const buckets = 6 * length + 4 * entries;
-    if (entries > MAX_WORDS || 2 * length > CODE_POOL || buckets > BUCKET_POOL) return false;
-    if (this.count + entries > MAX_WORDS || this.codeFrom[this.count]! + 2 * length > CODE_POOL || this.from[this.count]! + buckets > BUCKET_POOL) this.clear();
+    const codePool = this.codes.length;
+    const bucketPool = this.buckets.length;
+    if (entries > this.capacity || 2 * length > codePool || buckets > bucketPool) return false;
+    if (this.count + entries > this.capacity || this.codeFrom[this.count]! + 2 * length > codePool || this.from[this.count]! + buckets > bucketPool) this.clear();
     return true;
   }
 
