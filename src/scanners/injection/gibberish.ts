@@ -64,57 +64,19 @@ export function soupToken(text: string, start: number, end: number): boolean {
 
 /** 0-3: how many of GIBBERISH_LEVELS the soup share of the last tokens reaches. */
 export function gibberishLevel(text: string): number {
-  tailSoup(text, 0, text.length, GIBBERISH_WINDOW);
-  return levelOf(tail.soup, tail.tokens);
-}
-
-/** tailSoup's result: how many tokens it read and how many of them were soup. */
-export const tail = { tokens: 0, soup: 0 };
-
-/**
- * Reads the last tokens (runs of units above 32) of text[start, end), at most `most`, into `tail`: the
- * same verdicts as soupToken on each, in one backward pass (trailing punctuation is skipped first, and
- * consonant runs and case flips read the same backwards). piece-features.test.ts checks it against soupToken.
- */
-export function tailSoup(text: string, start: number, end: number, most: number): void {
-  let tokens = 0;
   let soup = 0;
-  let i = end;
-  while (i > start && tokens < most) {
-    while (i > start && text.charCodeAt(i - 1) <= 32) i--;
-    if (i === start) break;
-    // One token, read backwards from its last unit.
-    while (i > start) {
-      const code = text.charCodeAt(i - 1);
-      if (code <= 32 || code >= 128 || (KIND[code]! & TRAILING) === 0) break;
-      i--;
+  let tokens = 0;
+  let i = text.length;
+  while (i > 0 && tokens < GIBBERISH_WINDOW) {
+    while (i > 0 && text.charCodeAt(i - 1) <= 32) i--;
+    const end = i;
+    while (i > 0 && text.charCodeAt(i - 1) > 32) i--;
+    if (end > i) {
+      tokens++;
+      if (soupToken(text, i, end)) soup++;
     }
-    let letters = 0;
-    let symbols = 0;
-    let caseFlip = false;
-    let consonantRun = 0;
-    let longestConsonants = 0;
-    let vowels = 0;
-    let nextUpper = false;
-    for (; i > start; i--) {
-      const code = text.charCodeAt(i - 1);
-      if (code <= 32) break;
-      const kind = code < 128 ? KIND[code]! : 0;
-      if ((kind & (LOWER | UPPER)) !== 0) {
-        letters++;
-        if (nextUpper && (kind & LOWER) !== 0) caseFlip = true;
-        if ((kind & VOWEL) !== 0) {
-          vowels++;
-          consonantRun = 0;
-        } else if (++consonantRun > longestConsonants) longestConsonants = consonantRun;
-      } else if ((kind & SYMBOL) !== 0) symbols++;
-      nextUpper = (kind & UPPER) !== 0;
-    }
-    tokens++;
-    if (letters >= 2 && (symbols >= 1 || caseFlip || longestConsonants >= 5 || (letters >= 5 && vowels === 0))) soup++;
   }
-  tail.tokens = tokens;
-  tail.soup = soup;
+  return levelOf(soup, tokens);
 }
 
 /** The level of `soup` machine-made tokens among the last `tokens` (at most GIBBERISH_WINDOW) of a text. */
