@@ -10,7 +10,7 @@
  * words.
  */
 import { BASE64_CHAR, HEX_CLASS, HEX_RUN_CHAR, MIN_BASE64_CHARS, MIN_HEX_CHARS } from './byte-decoders.ts';
-import { FNV_OFFSET, FNV_PRIME, rot13WordHashes } from './rot13.ts';
+import { FNV_OFFSET, FNV_PRIME, isRot13WordHash, rot13WordHashes } from './rot13.ts';
 
 /** MIN_BASE64_CHARS consecutive base64/base64url alphabet characters: scanBase64 may find a run. */
 export const HINT_BASE64 = 1;
@@ -19,8 +19,8 @@ export const HINT_HEX = 2;
 /** A '%' sign: scanUrl may find a token. */
 export const HINT_URL = 4;
 /**
- * Two words with distinct hashes that may be rot13 words (a convincing stretch needs two distinct rot13
- * words): scanRot13 may find one.
+ * Two words with distinct hashes of rot13 words (a convincing stretch needs two distinct rot13 words):
+ * scanRot13 may find one.
  */
 export const HINT_ROT13 = 8;
 /** A code unit outside ASCII. */
@@ -79,7 +79,9 @@ export function decoderHints(units: Uint16Array, len: number): number {
   const offset = FNV_OFFSET;
   const prime = FNV_PRIME;
   let words = 0;
-  let hash = offset; // of the letters since the last non-letter
+  // FNV-1a hash of the letters since the last non-letter, when the previous unit was a letter (else
+  // anything: the next letter starts again from the offset basis, and nothing records it).
+  let hash = offset;
   let previous = 0; // -1 when the previous unit was a letter
   let counters = 0;
   let countersSeen = 0;
@@ -90,9 +92,12 @@ export function decoderHints(units: Uint16Array, len: number): number {
     const k = Math.min(unit, 0x80);
     const s = step[k]!;
     const letter = s >> 31; // -1 on a letter, else 0
-    // Always write the open word's slot; move to the next slot when a non-letter ends a word.
+    // Always write the open word's slot; move to the next slot when a non-letter ends a word (the slot
+    // is final then: the hash is the word's).
     hashes[words] = hash;
     words -= previous & ~letter;
+    // The word goes on (hash) or starts here (offset basis): chosen by a mask on the way in, which puts
+    // only an and, a xor and the multiply on the chain from one unit's hash to the next.
     previous = letter;
     hash = offset ^ ((Math.imul(hash ^ (unit | 0x20), prime) ^ offset) & letter);
     counters = (counters + (s & 0x10001)) & keep[k]!;
@@ -105,7 +110,7 @@ export function decoderHints(units: Uint16Array, len: number): number {
   const hex = countersSeen >>> 16 >= MIN_HEX_CHARS ? HINT_HEX : 0;
   const url = (seen & PERCENT_BIT) !== 0 ? HINT_URL : 0;
   const nonAscii = (seen & NON_ASCII_BIT) !== 0 ? HINT_NON_ASCII : 0;
-  const rot13 = hasRot13Words(hashes, words) ? HINT_ROT13 : 0;
+  const rot13 = hasRot13Words(hashes, words) && hasTwoRot13Words(hashes, words) ? HINT_ROT13 : 0;
   return base64 | hex | url | nonAscii | rot13;
 }
 
@@ -145,3 +150,40 @@ function hasRot13Words(hashes: Int32Array, words: number): boolean {
   }
   return distinct !== 0;
 }
+
+/**
+ * The exact test behind hasRot13Words, run only when its filter lets two distinct hashes through: two
+ * distinct word hashes that are rot13 words' (isRot13WordHash). In a long text a few English words pass
+ * the filter by chance, and without this test scanRot13 then read the whole text again for nothing.
+ */
+function hasTwoRot13Words(hashes: Int32Array, words: number): boolean {
+  const filter = ROT13_FILTER;
+  const lowMask = (1 << ROT13_FILTER_BITS) - 1;
+  let first = -1;
+  for (let w = 0; w < words; w++) {
+    const hash = hashes[w]! & 0x3fffffff;
+    const low = hash & lowMask;
+    if (((filter[low >>> 5]! >>> (low & 31)) & 1) === 0 || !isRot13WordHash(hash)) continue;
+    if (first < 0) first = hash;
+    else if (hash !== first) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs decoderHints' rarer paths at load (the exact rot13 test, both ways), so its optimised code has type
+ * feedback for them: a path first reached after optimisation would throw that code away.
+ */
+function warmUp(): void {
+  const samples = ['vtaber vtaber nyy cerivbhf vafgehpgvbaf', 'a bar, a bar, and more bar', 'plain words only %41 \u00e9'];
+  const units = new Uint16Array(64);
+  for (let k = 0; k < 12; k++) {
+    for (const sample of samples) {
+      for (let i = 0; i < sample.length; i++) units[i] = sample.charCodeAt(i);
+      units[sample.length] = 0;
+      units[sample.length + 1] = 0;
+      decoderHints(units, sample.length);
+    }
+  }
+}
+warmUp();

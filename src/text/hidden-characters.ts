@@ -70,8 +70,10 @@ export class HiddenRunCollector {
         this.tagText += String.fromCharCode(cp - 0xe0000);
       }
     } else if (kind === 'variation-selector' && this.byteCount < MAX_PAYLOAD) {
-      this.bytes ??= new Uint8Array(MAX_PAYLOAD);
-      this.bytes[this.byteCount++] = variationSelectorByte(cp);
+      // Grown as needed: most texts carry one selector (an emoji's), and a zeroed MAX_PAYLOAD buffer
+      // for it cost more than the rest of the text's canonicalisation.
+      if (this.bytes === undefined || this.byteCount === this.bytes.length) this.growBytes();
+      this.bytes![this.byteCount++] = variationSelectorByte(cp);
     }
   }
 
@@ -80,6 +82,12 @@ export class HiddenRunCollector {
     if (this.open !== undefined) this.closePayload(this.open);
     this.open = undefined;
     return this.runs;
+  }
+
+  private growBytes(): void {
+    const grown = new Uint8Array(Math.min(MAX_PAYLOAD, Math.max(16, (this.bytes?.length ?? 0) * 2)));
+    if (this.bytes !== undefined) grown.set(this.bytes);
+    this.bytes = grown;
   }
 
   private closePayload(run: HiddenRun): void {

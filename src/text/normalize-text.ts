@@ -16,6 +16,8 @@ const MAX_ASTRAL_CACHE = 16_384;
 
 /** The next non-ASCII code unit from lastIndex on (set before each use). */
 const NON_ASCII_AFTER = /[^\x00-\x7f]/g;
+/** ASCII units read one by one before the regex takes over (see normalizeText). */
+const ASCII_PEEK = 16;
 
 /** Result of the character-level canonicalisation. */
 export interface NormalizedText {
@@ -100,6 +102,34 @@ function canonicalCodePoint(cp: number): string | null {
 }
 
 /**
+ * Per code unit, what the main loop of normalizeText needs to know to pass it by (0: not yet computed).
+ * UNIT_PLAIN: a BMP character that is not hidden and that canonicalises to itself when alone (no mark
+ * after it): kept as it is. UNIT_MAY_EXTEND: a unit that may join the chunk before it (a combining mark,
+ * or a surrogate, which may start an astral mark). Text in another script (CJK, Cyrillic, Arabic) is
+ * mostly plain characters with no mark after them, which the loop then passes with two table loads
+ * instead of a code-point read, the hidden-character ranges, a mark test and the cache.
+ */
+const UNIT_KNOWN = 1;
+const UNIT_PLAIN = 2;
+const UNIT_MAY_EXTEND = 4;
+const unitFlags = new Uint8Array(0x10000);
+// ASCII is never hidden, never a mark and never rewritten.
+unitFlags.fill(UNIT_KNOWN | UNIT_PLAIN, 0, 0x80);
+
+/** Computes and records the flags of a code unit above ASCII (kept out of the loop: runs once per unit). */
+function unitFlagsOf(unit: number): number {
+  let flags = UNIT_KNOWN;
+  if (unit >= 0xd800 && unit <= 0xdfff) {
+    flags |= UNIT_MAY_EXTEND;
+  } else {
+    if (bmpMarks()[unit] === 1) flags |= UNIT_MAY_EXTEND;
+    if (hiddenKindOf(unit) === undefined && canonicalCodePoint(unit) === null) flags |= UNIT_PLAIN;
+  }
+  unitFlags[unit] = flags;
+  return flags;
+}
+
+/**
  * The canonical text under construction: nothing is copied until the first change (a removal or
  * replacement), then the kept characters before it in one stretch, and so on. A class rather than
  * a closure per call (the tsx loader wraps named closures in a `__name` call).
@@ -146,24 +176,48 @@ export function normalizeText(original: string): NormalizedText {
   // (unchanged characters and single-unit swaps such as Cyrillic 'о' -> 'o').
   let mapFrom = 0;
 
+  const flagsOf = unitFlags;
   let i = 0;
   while (i < len) {
     const c = original.charCodeAt(i);
-    if (c < 0x80) {
-      const next = i + 1 < len ? original.charCodeAt(i + 1) : 0;
-      if (next < 0x80 && i + 1 < len) {
-        // A stretch of ASCII: the regex engine finds its end several times faster than this loop would.
-        // Every unit before the next non-ASCII one is kept, except one a combining mark follows.
-        NON_ASCII_AFTER.lastIndex = i + 2;
-        let end = NON_ASCII_AFTER.test(original) ? NON_ASCII_AFTER.lastIndex - 1 : len;
-        if (end < len && original.charCodeAt(end) >= 0x300) end--;
-        i = end;
+    const next = i + 1 < len ? original.charCodeAt(i + 1) : 0;
+    if (c < 0x80 && next < 0x80 && i + 1 < len) {
+      // A stretch of ASCII: every unit before the next non-ASCII one is kept, except one a combining mark
+      // follows. A short stretch ends within a few units (text in another script has many, between its
+      // words); past ASCII_PEEK units the regex engine finds its end several times faster than this loop.
+      let end = i + 2;
+      const peekEnd = Math.min(len, i + ASCII_PEEK);
+      while (end < peekEnd && original.charCodeAt(end) < 0x80) end++;
+      if (end === peekEnd && end < len) {
+        NON_ASCII_AFTER.lastIndex = end;
+        end = NON_ASCII_AFTER.test(original) ? NON_ASCII_AFTER.lastIndex - 1 : len;
+      }
+      if (end < len && original.charCodeAt(end) >= 0x300) end--;
+      i = end;
+      continue;
+    }
+    // A character kept as it is (ASCII, or plain: see unitFlags) with no mark after it: copied later with
+    // its stretch. Plain characters in a row are passed in one go, each unit's flags read once.
+    let flags = flagsOf[c]!;
+    if (flags === 0) flags = unitFlagsOf(c);
+    if ((flags & UNIT_PLAIN) !== 0) {
+      let k = i + 1;
+      let unit = next;
+      for (;;) {
+        let unitFlags = flagsOf[unit]!;
+        if (unitFlags === 0) unitFlags = unitFlagsOf(unit);
+        // A mark may follow the unit before: that one takes the full path below.
+        if ((unitFlags & UNIT_MAY_EXTEND) !== 0) break;
+        // Past the end, or at a unit that is not plain or is ASCII: the outer loop takes it from here.
+        if (k >= len || (unitFlags & UNIT_PLAIN) === 0 || unit < 0x80) break;
+        k++;
+        unit = k < len ? original.charCodeAt(k) : 0;
+      }
+      if (k >= len || (flagsOf[unit]! & UNIT_MAY_EXTEND) === 0) {
+        i = k;
         continue;
       }
-      if (next < 0x300) {
-        i++;
-        continue;
-      }
+      i = k - 1;
     }
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
@@ -181,10 +235,14 @@ export function normalizeText(original: string): NormalizedText {
     // Gather the combining marks that follow, stopping at hidden characters and at the chunk cap.
     let j = i + width;
     while (j < len && j - i < MAX_CHUNK_UNITS) {
-      if (original.charCodeAt(j) < 0x300) break;
-      const next = original.codePointAt(j)!;
-      if (hiddenKindOf(next) !== undefined || !extendsPrevious(next)) break;
-      j += next > 0xffff ? 2 : 1;
+      const unit = original.charCodeAt(j);
+      if (unit < 0x300) break;
+      let joinFlags = flagsOf[unit]!;
+      if (joinFlags === 0) joinFlags = unitFlagsOf(unit);
+      if ((joinFlags & UNIT_MAY_EXTEND) === 0) break;
+      const mark = original.codePointAt(j)!;
+      if (hiddenKindOf(mark) !== undefined || !extendsPrevious(mark)) break;
+      j += mark > 0xffff ? 2 : 1;
     }
     let replacement: string | null;
     if (j === i + width) {

@@ -113,6 +113,25 @@ describe('toOriginal', () => {
     assert.deepEqual(r.toOriginal(-1, 999), [0, input.length]);
   });
 
+  it('composes marks after characters other scripts keep as they are, and folds their punctuation', () => {
+    // Plain characters are passed in stretches; the one a mark follows still takes the mark.
+    assert.equal(canonicalize('かき\u3099く').text, 'かぎく');
+    assert.equal(canonicalize('数据\u0301安全').text, '数据\u0301安全'.normalize('NFKC'));
+    assert.equal(canonicalize('Дa\u0308ш').text, 'Дäш');
+    assert.equal(canonicalize('商品名称【测试】，完成（任务）：好').text, '商品名称【测试】,完成(任务):好');
+    assert.equal(canonicalize('数\u{1D165}x').text, '数\u{1D165}x'.normalize('NFKC'));
+    const input = `${'数据安全'.repeat(30)}（${'测试'.repeat(40)}）\u200B${'漢字'.repeat(30)}`;
+    const r = canonicalize(input);
+    assert.equal(r.text, `${'数据安全'.repeat(30)}(${'测试'.repeat(40)})${'漢字'.repeat(30)}`);
+    assert.equal(mapped(input, '(测试'), '（测试');
+    assert.equal(mapped(input, ')漢'), '）\u200B漢');
+  });
+
+  it('keeps lone surrogates inside long stretches copied at once', () => {
+    const input = `${'x\uD800'.repeat(40)}ｉ${'\uDC00y'.repeat(40)}ｊ`;
+    assert.equal(canonicalize(input).text, `${'x\uD800'.repeat(40)}i${'\uDC00y'.repeat(40)}j`);
+  });
+
   it('maps spans after long ASCII stretches around the one character that changes', () => {
     const input = `${'plain words '.repeat(20)}ｉ then á and more ${'tail '.repeat(10)}`;
     const r = canonicalize(input);

@@ -79,6 +79,11 @@ function mayBeRot13Word(hash: number): boolean {
   return (POSITIVE_BITS[low >>> 5]! & (1 << (low & 31))) !== 0;
 }
 
+/** Whether `hash` (a wordHash) is that of a rot13 word (a positive score): the exact test behind rot13WordHashes. */
+export function isRot13WordHash(hash: number): boolean {
+  return scoreOf(hash) > 0;
+}
+
 /** Every hash that counts as a rot13 word (a positive score): a stretch opens only at a word with one of these. */
 export function rot13WordHashes(): number[] {
   const hashes: number[] = [];

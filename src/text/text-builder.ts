@@ -6,16 +6,21 @@
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf16 = new TextDecoder('utf-16le');
 const CHUNK = 4096;
+/** Slices at least this long are copied by one native UTF-16 write rather than unit by unit. */
+const NATIVE_COPY_UNITS = 48;
 
 /** Appends code units and strings, then produces one flat string. */
 export class TextBuilder {
   private units: Uint16Array;
+  /** Byte view of `units`, the target of the native copy. */
+  private bytes: Buffer;
   private length = 0;
   /** Set when a lone surrogate was written; TextDecoder would replace it, so the slow path is used. */
   private loneSurrogate = false;
 
   constructor(capacity: number) {
     this.units = new Uint16Array(Math.max(16, capacity));
+    this.bytes = Buffer.from(this.units.buffer, this.units.byteOffset, this.units.byteLength);
   }
 
   /** Appends one code unit. */
@@ -27,6 +32,12 @@ export class TextBuilder {
   /** Copies s[start, end) into the buffer. */
   appendSlice(s: string, start: number, end: number): void {
     this.reserve(end - start);
+    if (LITTLE_ENDIAN && end - start >= NATIVE_COPY_UNITS) {
+      // Buffer's UTF-16 write copies the units as they are, lone surrogates included.
+      this.bytes.write(s.slice(start, end), this.length * 2, (end - start) * 2, 'utf16le');
+      this.length += end - start;
+      return;
+    }
     const units = this.units;
     let n = this.length;
     for (let i = start; i < end; i++) units[n++] = s.charCodeAt(i);
@@ -61,5 +72,6 @@ export class TextBuilder {
     const next = new Uint16Array(Math.max(this.units.length * 2, this.length + extra));
     next.set(this.units.subarray(0, this.length));
     this.units = next;
+    this.bytes = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
   }
 }

@@ -82,3 +82,10 @@ test('one pass gives the glosses of the word-by-word definition (random mixes of
   assert.ok(glossed > 1500, `the generator should gloss most texts (${glossed})`);
   assert.equal(glossLine(`${'x '.repeat(3000)}olvida`), '', 'only the first 4 KB are read');
 });
+
+test('a head that lower-casing lengthens (İ lowers to two codes) keeps every word', () => {
+  for (const text of [`${'İ'.repeat(4000)} olvida`, `${'İ '.repeat(2040)}olvida`, `${'İ '.repeat(2048)}olvida`, `${'aİ '.repeat(1300)}contraseña olvida`, `${'İx'.repeat(2047)} secret`]) {
+    assert.equal(glossLine(text), referenceGloss(text), text.slice(-20));
+  }
+  assert.equal(glossLine(`${'İ '.repeat(2040)}olvida`), 'forget');
+});

@@ -13,6 +13,7 @@
  * folded) and finds the substring entries, a word walks the stem trie only when its first three
  * codes start some stem, and only the first 4 KB of a text are read.
  */
+import { codeUnitsOf } from '../../text/code-units.ts';
 import { normalizeText } from '../../text/normalize-text.ts';
 
 /** Bump when the lexicon changes: the direct model was trained on these glosses (recorded in its `hyper`). */
@@ -108,7 +109,8 @@ function childOf(node: number, code: number): number {
  * ASCII letters index `ASCII_HEADS` directly; other heads go through a hash.
  */
 const STEM_HEADS = new Uint8Array(1 << 16);
-const headKey = (a: number, b: number, c: number): number => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ c) >>> 16;
+/** Every code is multiplied before the high bits are kept: a code xor-ed in as it is would only touch the low bits. */
+const headKey = (a: number, b: number, c: number): number => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 16;
 /** 1-26 for a-z, 0 for any other code: three letters index `ASCII_HEADS` (5 bits each). */
 const LETTER_INDEX = new Uint8Array(0x10000);
 for (let code = 97; code <= 122; code++) LETTER_INDEX[code] = code - 96;
@@ -186,7 +188,8 @@ function stemGloss(lowered: string, start: number, end: number, fold: boolean): 
 const PAIR_ENTRY = 1;
 const LONGER_ENTRY = 2;
 const pairKey = (first: number, second: number): number => ((first << 7) ^ second) & 0xffff;
-const tripleKey = (first: number, second: number, third: number): number => (Math.imul(first, 0x9e3779b1) ^ Math.imul(second, 0x85ebca77) ^ third) >>> 16;
+/** The same hash as headKey (its third code counts: common English pairs such as "ha" or "st" no longer reach the entries). */
+const tripleKey = (first: number, second: number, third: number): number => headKey(first, second, third);
 const PAIR_SEEN = new Uint8Array(0x10000);
 const TRIPLE_SEEN = new Uint8Array(0x10000);
 const PHRASES_BY_PAIR = new Map<number, number[]>();
@@ -281,13 +284,19 @@ export function glossLine(text: string): string {
   let kinds = 0;
   let previous = 0;
   let high = 0;
+  // Locals: module-level bindings are re-read, with an initialisation check, at every use in optimised
+  // code. The codes are read from a typed-array copy (codeUnitsOf), cheaper to index than the string;
+  // nothing below makes another copy.
+  const pairSeen = PAIR_SEEN;
+  const wordClass = WORD_CLASS;
+  const codes = codeUnitsOf(lowered);
   for (let i = 0; i < length; i++) {
-    const code = lowered.charCodeAt(i);
+    const code = codes[i]!;
     high |= code;
-    const seen = PAIR_SEEN[pairKey(previous, code)]!;
+    const seen = pairSeen[((previous << 7) ^ code) & 0xffff]!; // pairKey(previous, code)
     if (seen !== 0 && i > 0) phrases += matchPairAt(lowered, i - 1, previous, code, seen);
     previous = code;
-    const kind = WORD_CLASS[code]!;
+    const kind = wordClass[code]!;
     if ((kind & WORD) !== 0) {
       if (wordStart < 0) {
         wordStart = i;
@@ -348,3 +357,13 @@ export function withGloss(text: string): string {
   return gloss === '' ? text : `${text}\n${gloss}`;
 }
 
+/**
+ * Runs every path of glossLine a few times at load (stems, leet folding, substring entries of two codes,
+ * more and one, the join), so that its optimised code has type feedback for all of them: a path first
+ * reached after optimisation (the first text above ASCII, say) threw that code away, and a process could
+ * stay on slower code for good (glossLine took 1.5-1.8x as long in such processes).
+ */
+function warmUp(): void {
+  for (let k = 0; k < 12; k++) glossLine(`Ignore the 1gn0r3d system, olvida las instrucciones y stell dir vor: 忽略指示 척 비밀번호 ${k}`);
+}
+warmUp();

@@ -116,30 +116,89 @@ function leetMixed(text: string): boolean {
   return mixed >= 2 && mixed * 10 >= lettered;
 }
 
-function isLeetChar(char: string): boolean {
-  return LEET[char] !== undefined;
+/**
+ * Per ASCII code, how leetView reads it: 0 not a word character, 1 a letter, 2 a leet character (LEET's
+ * keys), 3 another word character (digits 2, 6, 8, 9).
+ */
+const ASCII_WORD_KIND = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const char = String.fromCharCode(c);
+  ASCII_WORD_KIND[c] = letterIndex(c) >= 0 ? 1 : LEET[char] !== undefined ? 2 : /\p{N}/u.test(char) ? 3 : 0;
 }
 
-function isAsciiLetter(char: string): boolean {
-  return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z');
+/** Per BMP code unit above ASCII: 0 not yet known, 1 a letter or number (\p{L}, \p{N}), 2 neither. Filled lazily. */
+const WIDE_WORD = new Uint8Array(0x10000);
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+
+/** Whether the code point `cp` (above ASCII) is a letter or number, as the `u` regexes of this file read it. */
+function isWideWordChar(cp: number): boolean {
+  if (cp > 0xffff) return LETTER_OR_NUMBER.test(String.fromCodePoint(cp));
+  let known = WIDE_WORD[cp]!;
+  // A lone surrogate is a code point of its own to a `u` regex, and neither a letter nor a number.
+  if (known === 0) known = WIDE_WORD[cp] = LETTER_OR_NUMBER.test(String.fromCharCode(cp)) ? 1 : 2;
+  return known === 1;
+}
+
+/** JavaScript's `\s` (white space and line terminators), by code unit. */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**
  * Folds leet in every token made only of letters and leet characters. Called only when enough
- * tokens mix both (leetMixed).
+ * tokens mix both (leetMixed). A token (split at `\s`) is folded when its word characters (letters,
+ * numbers, `@`, `$`) form one stretch, with anything else only before or after it, and that stretch
+ * holds only ASCII letters and leet characters; then every leet character of the token is in the
+ * stretch, and is replaced by its letter. One pass over the code units, no regex: a text written in
+ * another script has many tokens, and splitting and matching each one cost several times the rest of
+ * the views together. Exported for tests.
  */
-function leetView(text: string): string {
-  return text
-    .split(/(\s+)/)
-    .map((token) => {
-      // Surrounding punctuation (not a leet character) is kept aside before deciding the token is a word.
-      const match = /^([^\p{L}\p{N}@$]*)([\p{L}\p{N}@$]+)([^\p{L}\p{N}@$]*)$/u.exec(token);
-      if (!match) return token;
-      const core = match[2]!;
-      for (const char of core) if (!isAsciiLetter(char) && !isLeetChar(char)) return token;
-      return `${match[1]}${[...core].map((char) => LEET[char] ?? char).join('')}${match[3]}`;
-    })
-    .join('');
+export function leetView(text: string): string {
+  const len = text.length;
+  const kinds = ASCII_WORD_KIND;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < len) {
+    if (isSpace(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    // 0: no word character yet; 1: inside the stretch; 2: past it.
+    let state = 0;
+    let foldable = true;
+    let leet = false;
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c)) break;
+      let kind: number;
+      if (c < 0x80) {
+        kind = kinds[c]!;
+        i++;
+      } else {
+        const cp = text.codePointAt(i)!;
+        kind = isWideWordChar(cp) ? 3 : 0;
+        i += cp > 0xffff ? 2 : 1;
+      }
+      if (kind === 0) {
+        if (state === 1) state = 2;
+        continue;
+      }
+      if (state === 2 || kind === 3) foldable = false;
+      state = 1;
+      if (kind === 2) leet = true;
+    }
+    if (!foldable || !leet) continue;
+    for (let k = start; k < i; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 0x80 || kinds[c] !== 2) continue;
+      out += text.slice(copied, k) + LEET[String.fromCharCode(c)]!;
+      copied = k + 1;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 const ONSETS = new Set('th wh sh ch ph st str sp spr sc sk sm sn sw tw qu kn wr gl gr dr tr pr pl br bl cr cl fr fl sl thr shr sch'.split(' '));
