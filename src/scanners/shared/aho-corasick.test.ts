@@ -18,7 +18,7 @@ function stream(text: string): string {
 }
 
 function found(size: number): Found {
-  return { found: new Int32Array(size), stamp: 1, list: new Int32Array(size), count: 0, high: false };
+  return { found: new Int32Array(size), stamp: 1, list: new Int32Array(size), count: 0, log: new Int32Array(0), logged: 0, logLimit: 1 << 30 };
 }
 
 function scan(atoms: string[], ids: (number | number[])[], text: string, size: number): number[] {
@@ -53,8 +53,58 @@ describe('aho-corasick', () => {
         const folded = stream(text);
         const expected = atoms.map((atom, id) => (folded.includes(atom) ? id : -1)).filter((id) => id >= 0);
         assert.deepEqual([...into.list.slice(0, into.count)].sort((a, b) => a - b), expected, `${JSON.stringify(atoms)} in ${JSON.stringify(text)}`);
-        assert.equal(into.high, /[^\x00-\x7f]/.test(text));
       }
     }
+  });
+
+  it('logs every place a marked atom ends, a run of spaces once, the same places a naive search finds', () => {
+    const automaton = buildAutomaton(['ab', 'b ', 'xb'], [0, 1, 2], fold, [[7], [8, 9]]);
+    const into = found(3);
+    scanAtoms(automaton, 'abAB \t\u00a0 ab b', into);
+    // "ab" ends at 1, 3, 9; "b " (marks 8 and 9) at 4 (not again on 5, 6, 7) and 10; "xb" carries none.
+    assert.deepEqual([...into.log.slice(0, into.logged)], [1, 7, 3, 7, 4, 8, 4, 9, 9, 7, 10, 8, 10, 9]);
+    const random = seededRandom(11);
+    const alphabet = ['a', 'b', 'A', ' ', ' ', '\t', '\u00a0', 'c'];
+    const pick = (): string => alphabet[Math.floor(random() * alphabet.length)]!;
+    for (let round = 0; round < 30; round++) {
+      const atoms = [...new Set(Array.from({ length: 6 }, () => stream(Array.from({ length: 1 + Math.floor(random() * 4) }, pick).join(''))))].filter((atom) => atom.trim() !== '' && !atom.startsWith(' '));
+      const marked = buildAutomaton(atoms, atoms.map(() => []), fold, atoms.map((_, id) => [id]));
+      for (let n = 0; n < 40; n++) {
+        const text = Array.from({ length: Math.floor(random() * 30) }, pick).join('');
+        const log = found(1);
+        scanAtoms(marked, text, log);
+        const got = new Set<string>();
+        for (let k = 0; k < log.logged; k += 2) got.add(`${log.log[k]}:${log.log[k + 1]}`);
+        assert.equal(got.size, log.logged / 2, 'each place once');
+        // Naive: the atom ends at unit i when the stream up to i (a space standing for its run's first unit) ends with it.
+        const expected = new Set<string>();
+        for (let i = 0; i < text.length; i++) {
+          if (i > 0 && fold[text.charCodeAt(i)] === 0x20 && fold[text.charCodeAt(i - 1)] === 0x20) continue;
+          const upTo = stream(text.slice(0, i + 1));
+          atoms.forEach((atom, id) => upTo.endsWith(atom) && expected.add(`${i}:${id}`));
+        }
+        assert.deepEqual([...got].sort(), [...expected].sort(), `${JSON.stringify(atoms)} in ${JSON.stringify(text)}`);
+      }
+    }
+  });
+
+  it('stops logging at the limit', () => {
+    const into = found(1);
+    into.logLimit = 4;
+    scanAtoms(buildAutomaton(['a'], [[]], fold, [[0]]), 'aaaaaa', into);
+    assert.equal(into.logged, 4);
+  });
+
+  it('reports a sentinel id when the text holds a sentinel character, once per run of them', () => {
+    const automaton = buildAutomaton(['ab'], [0], fold, [], { chars: new Set([0xe9, 0x4e2d]), id: 1 });
+    for (const [text, ids] of [['ab', [0]], ['xÉx', [1]], ['aé中b ab', [0, 1]], ['aXb', []]] as const) {
+      const into = found(2);
+      scanAtoms(automaton, text, into);
+      assert.deepEqual([...into.list.slice(0, into.count)].sort(), ids, text);
+    }
+    // The sentinel units break atoms like any unit outside them.
+    const into = found(2);
+    scanAtoms(automaton, 'aéb', into);
+    assert.equal(into.count, 1);
   });
 });

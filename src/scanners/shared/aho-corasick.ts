@@ -11,6 +11,11 @@
  * keeps returning to share cache lines), each transition holds the target's row offset
  * (`state * width`, no multiply per unit), and a target with outputs is stored as `-row - 1`, so the
  * walk looks at the output lists only on the rare units that end an atom.
+ *
+ * Besides ids (reported once per text), an atom may carry *marks*: every place such an atom ends is
+ * logged (the code unit and the mark), so a caller can find where in the text it occurs. A
+ * *sentinel* reports an id when the text holds any of a set of characters (in no atom), at no cost
+ * per unit: those units have their own class, which leads to a state (like the root) reporting it.
  */
 
 export interface Automaton {
@@ -24,23 +29,37 @@ export interface Automaton {
   /** Ids ending at each state (own and through failure links): `outputs[outStart[s] .. outStart[s + 1])`. */
   outStart: Int32Array;
   outputs: Int32Array;
+  /** Marks ending at each state, likewise: `marks[markStart[s] .. markStart[s + 1])`. */
+  markStart: Int32Array;
+  marks: Int32Array;
 }
 
 /**
  * Builds the automaton for `atoms` (already folded strings), reporting the ids `ids[i]` for
- * `atoms[i]` (a number or a list; each state reports the union of its atoms' ids, once each).
+ * `atoms[i]` (a number or a list; each state reports the union of its atoms' ids, once each) and
+ * logging the marks `marks[i]` (a list, none when left out) wherever `atoms[i]` ends.
  */
-export function buildAutomaton(atoms: readonly string[], ids: readonly (number | readonly number[])[], fold: Uint16Array): Automaton {
+export function buildAutomaton(
+  atoms: readonly string[],
+  ids: readonly (number | readonly number[])[],
+  fold: Uint16Array,
+  marks: readonly (readonly number[])[] = [],
+  sentinel?: { chars: ReadonlySet<number>; id: number },
+): Automaton {
   const classOfFolded = new Map<number, number>();
   for (const atom of atoms) for (let i = 0; i < atom.length; i++) if (!classOfFolded.has(atom.charCodeAt(i))) classOfFolded.set(atom.charCodeAt(i), classOfFolded.size + 1);
   const classOf = new Uint16Array(65536);
   for (let unit = 0; unit < 65536; unit++) classOf[unit] = classOfFolded.get(fold[unit]!) ?? 0;
-  const width = classOfFolded.size + 1;
+  // The sentinel class (last): units folding to a sentinel character that no atom holds.
+  const sentinelClass = sentinel ? classOfFolded.size + 1 : 0;
+  if (sentinel) for (let unit = 0; unit < 65536; unit++) if (classOf[unit] === 0 && sentinel.chars.has(fold[unit]!)) classOf[unit] = sentinelClass;
+  const width = classOfFolded.size + (sentinel ? 2 : 1);
   const space = classOf[0x20]!;
 
   // The trie.
   const next: Map<number, number>[] = [new Map()];
   const ending: Set<number>[] = [new Set()];
+  const marking: Set<number>[] = [new Set()];
   atoms.forEach((atom, k) => {
     let state = 0;
     for (let i = 0; i < atom.length; i++) {
@@ -50,12 +69,14 @@ export function buildAutomaton(atoms: readonly string[], ids: readonly (number |
         to = next.length;
         next.push(new Map());
         ending.push(new Set());
+        marking.push(new Set());
         next[state]!.set(cls, to);
       }
       state = to;
     }
     const own = ids[k]!;
     for (const id of typeof own === 'number' ? [own] : own) ending[state]!.add(id);
+    for (const mark of marks[k] ?? []) marking[state]!.add(mark);
   });
 
   // Breadth-first order: renumber so that state n is the n-th visited (root first).
@@ -65,10 +86,12 @@ export function buildAutomaton(atoms: readonly string[], ids: readonly (number |
   const number = new Int32Array(states);
   bfs.forEach((state, n) => (number[state] = n));
 
-  // Failure links turn the trie into a complete transition table (plain state numbers first).
-  const table = new Int32Array(states * width);
+  // Failure links turn the trie into a complete transition table (plain state numbers first). The
+  // sentinel class is in no atom: like a unit of class 0, it leads back to the root.
+  const table = new Int32Array((states + (sentinel ? 2 : 0)) * width);
   const fail = new Int32Array(states);
   const outputsOf: Set<number>[] = bfs.map((state) => ending[state]!);
+  const marksOf: Set<number>[] = bfs.map((state) => marking[state]!);
   for (let cls = 0; cls < width; cls++) {
     const to = next[0]!.get(cls);
     table[cls] = to === undefined ? 0 : number[to]!;
@@ -76,6 +99,7 @@ export function buildAutomaton(atoms: readonly string[], ids: readonly (number |
   for (let n = 1; n < states; n++) {
     const state = bfs[n]!;
     for (const id of outputsOf[fail[n]!]!) outputsOf[n]!.add(id);
+    for (const mark of marksOf[fail[n]!]!) marksOf[n]!.add(mark);
     for (let cls = 0; cls < width; cls++) {
       const to = next[state]!.get(cls);
       const viaFail = table[fail[n]! * width + cls]!;
@@ -92,16 +116,41 @@ export function buildAutomaton(atoms: readonly string[], ids: readonly (number |
     table[to * width + space] = to;
   }
 
-  const outStart = new Int32Array(states + 1);
-  for (let n = 0; n < states; n++) outStart[n + 1] = outStart[n]! + outputsOf[n]!.size;
-  const outputs = new Int32Array(outStart[states]!);
-  for (let n = 0; n < states; n++) outputs.set([...outputsOf[n]!].sort((a, b) => a - b), outStart[n]!);
-  const delta = new Int32Array(states * width);
+  // Two root copies: the sentinel class leads to the first (which reports the sentinel), and from
+  // it to the second (which does not), so a run of such units reports once.
+  if (sentinel) {
+    const [reporting, quiet] = [states, states + 1];
+    table.copyWithin(reporting * width, 0, width);
+    table.copyWithin(quiet * width, 0, width);
+    for (let n = 0; n < states + 2; n++) table[n * width + sentinelClass] = n === reporting || n === quiet ? quiet : reporting;
+    outputsOf.push(new Set([sentinel.id]));
+    outputsOf.push(new Set());
+    marksOf.push(new Set(), new Set());
+  }
+
+  const [outStart, outputs] = flatten(outputsOf);
+  const [markStart, markList] = flatten(marksOf);
+  const delta = new Int32Array(table.length);
   for (let k = 0; k < delta.length; k++) {
     const to = table[k]!;
-    delta[k] = outStart[to + 1]! > outStart[to]! ? -(to * width) - 1 : to * width;
+    delta[k] = outStart[to + 1]! > outStart[to]! || markStart[to + 1]! > markStart[to]! ? -(to * width) - 1 : to * width;
   }
-  return { classOf, width, space, delta, outStart, outputs };
+  // A second space of a run stays in the state the first entered, whose outputs were reported then:
+  // same atoms, same places. Not reporting them again keeps a long run of spaces on the fast path.
+  if (space !== 0) for (let n = 0; n < table.length / width; n++) {
+    const to = table[n * width + space]!;
+    delta[to * width + space] = to * width;
+  }
+  return { classOf, width, space, delta, outStart, outputs, markStart, marks: markList };
+}
+
+/** Per-state sets as one sorted list and its offsets. */
+function flatten(sets: readonly Set<number>[]): [Int32Array, Int32Array] {
+  const start = new Int32Array(sets.length + 1);
+  for (let n = 0; n < sets.length; n++) start[n + 1] = start[n]! + sets[n]!.size;
+  const list = new Int32Array(start[sets.length]!);
+  for (let n = 0; n < sets.length; n++) list.set([...sets[n]!].sort((a, b) => a - b), start[n]!);
+  return [start, list];
 }
 
 /** Ids found in one text: `found[id] === stamp` for each, and the ids in `list[0 .. count)`. */
@@ -110,35 +159,67 @@ export interface Found {
   stamp: number;
   list: Int32Array;
   count: number;
-  /** Whether the text holds a code unit above ASCII (a second, non-ASCII automaton runs only then). */
-  high: boolean;
+  /**
+   * Marked atoms found: pairs (code unit where the atom ends, mark) in `log[0 .. logged)`, in text
+   * order per automaton. A run of spaces ending an atom is logged at its first unit only (the state
+   * stays, unreported, on the next).
+   */
+  log: Int32Array;
+  logged: number;
+  /** Logging stops once `logged` reaches this (a text too full of marked atoms to be worth placing). */
+  logLimit: number;
 }
 
-/** Runs `automaton` over `text`, adding every id found to `into`. */
+/** Runs `automaton` over `text`, adding every id found to `into` and logging the marks. */
 export function scanAtoms(automaton: Automaton, text: string, into: Found): void {
-  const { classOf, delta, width, outStart, outputs } = automaton;
-  const { found, stamp, list } = into;
-  let count = into.count;
+  const { classOf, delta } = automaton;
+  const length = text.length;
   let row = 0;
-  let high = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    high |= unit;
-    const entry = delta[row + classOf[unit]!]!;
-    if (entry >= 0) {
+  let i = 0;
+  while (i < length) {
+    // The inner loop only follows transitions; it leaves on a state with outputs (or at the end).
+    let entry = 0;
+    while (i < length) {
+      entry = delta[row + classOf[text.charCodeAt(i++)]!]!;
+      if (entry < 0) break;
       row = entry;
-      continue;
     }
+    if (entry >= 0) return;
     row = -entry - 1;
-    const state = row / width;
-    const end = outStart[state + 1]!;
-    for (let k = outStart[state]!; k < end; k++) {
-      const id = outputs[k]!;
-      if (found[id] === stamp) continue;
-      found[id] = stamp;
-      list[count++] = id;
-    }
+    report(automaton, i - 1, row, into);
   }
-  into.count = count;
-  into.high = high > 127;
+}
+
+/** The outputs of the state at `row`, entered at unit `i` (kept out of the walk: the loop stays small). */
+function report(automaton: Automaton, i: number, row: number, into: Found): void {
+  const { outStart, outputs, markStart } = automaton;
+  const state = row / automaton.width;
+  const { found, stamp, list } = into;
+  const end = outStart[state + 1]!;
+  for (let k = outStart[state]!; k < end; k++) {
+    const id = outputs[k]!;
+    if (found[id] === stamp) continue;
+    found[id] = stamp;
+    list[into.count++] = id;
+  }
+  if (markStart[state + 1]! !== markStart[state]! && into.logged < into.logLimit) logMarks(automaton, i, state, into);
+}
+
+/** Logs the marks of `state`, entered at unit `i` (kept apart: most states carry none). */
+function logMarks(automaton: Automaton, i: number, state: number, into: Found): void {
+  const { markStart, marks } = automaton;
+  const from = markStart[state]!;
+  const to = markStart[state + 1]!;
+  if (into.logged + 2 * (to - from) > into.log.length) {
+    const grown = new Int32Array(Math.max(64, 2 * into.log.length + 2 * (to - from)));
+    grown.set(into.log.subarray(0, into.logged));
+    into.log = grown;
+  }
+  const log = into.log;
+  let logged = into.logged;
+  for (let k = from; k < to; k++) {
+    log[logged++] = i;
+    log[logged++] = marks[k]!;
+  }
+  into.logged = logged;
 }

@@ -76,6 +76,30 @@ describe('literal prefilter', () => {
     assert.deepEqual([...filter.candidates('la INSTRUCCIÓN')], [0, 1, 0]);
   });
 
+  it('says where anchored patterns can start: each place once, in order, none without anchors', () => {
+    const patterns = [/\b(?:ignore|disregard)\s+(?:\w+\s+)?rules/iu, /(?:^|\n)[ \t]*#*[ \t]*system\s*:/iu, /[a-z]+\s+rules/iu];
+    const filter = new LiteralPrefilter(patterns, { anchors: true });
+    const text = 'Disregard\u00a0 these rules. IGNORE all rules, ignore rules\n## SYSTEM: x\n  system :';
+    assert.deepEqual([...filter.candidates(text)], [1, 1, 1]);
+    assert.equal(filter.anchorStarts(0, text), 3);
+    assert.deepEqual([...filter.starts.slice(0, 3)], [0, 24, 42]);
+    // The line feeds before "system" (the pattern's `(?:^|\n)`), where the RegExp then matches.
+    assert.equal(filter.anchorStarts(1, text), 2);
+    assert.deepEqual([...filter.starts.slice(0, 2)], [54, 67]);
+    assert.equal(filter.anchorStarts(2, text), -1, 'no leading strings: any place');
+    assert.equal(new LiteralPrefilter(patterns).anchorStarts(0, text), -1, 'anchors are asked for');
+  });
+
+  it('gives up placing on a text crowded with places (scanning is cheaper there)', () => {
+    const filter = new LiteralPrefilter([/\bignore\s+(?:\w+\s+)?rules/iu], { anchors: true });
+    const crowded = 'ignore '.repeat(200) + 'rules';
+    filter.candidateList(crowded);
+    assert.equal(filter.anchorStarts(0, crowded), -1);
+    const sparse = `${'x'.repeat(2000)} ignore this ignore rules`;
+    filter.candidateList(sparse);
+    assert.equal(filter.anchorStarts(0, sparse), 2);
+  });
+
   it('drops a one-letter requirement beside stronger ones, never the only one', () => {
     // As in `you are now (\w+ ){0,2}(a|an|the|...)`: a one-letter atom is in nearly every text, not worth its automaton work.
     const filter = new LiteralPrefilter([/sys\s+(?:\w+\s+)?(?:q|z)\b/iu, /x(?:q|z)/iu]);

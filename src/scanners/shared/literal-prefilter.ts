@@ -13,8 +13,13 @@
  *
  * Never narrower than the RegExps: a pattern the reduction does not understand has no requirement
  * and is always a candidate; the text and the strings are folded by the same table.
+ *
+ * With `anchors`, the same pass also says where a pattern's matches can start (anchors.ts): the
+ * automata log every place one of its leading strings occurs, and `anchorStarts` turns those into
+ * start positions, so the caller can try the RegExp there instead of scanning the whole text.
  */
 import { buildAutomaton, scanAtoms, type Automaton, type Found } from './aho-corasick.ts';
+import { atomStart, lineStarts, patternAnchor } from './anchors.ts';
 import { buildFoldTable, requiredLiterals, type Formula } from './regex-literals.ts';
 
 /**
@@ -64,6 +69,17 @@ function groupIds(formula: Compiled, into: Set<number>): Set<number> {
   return into;
 }
 
+/**
+ * A text logs at most one place per 2^PLACE_SPACING units (or PLACES_AT_LEAST): with more, scanning
+ * costs less than trying each place, and the placing work would grow with them (a text of "ignore
+ * ignore ..." would cost several times its scan). Past that, `anchorStarts` says "any place".
+ */
+const PLACE_SPACING = 5;
+const PLACES_AT_LEAST = 16;
+
+/** Places are kept as `set * SET + start` (exact in a double: starts are string indices, below 2^32). */
+const SET = 2 ** 32;
+
 export class LiteralPrefilter {
   private readonly formulas: Compiled[];
   /** Per pattern: its formula as the groups that must all be present (the usual shape), or null (use `formulas`). */
@@ -74,8 +90,11 @@ export class LiteralPrefilter {
   private readonly patternsOf: number[][] = [];
   private readonly ascii: Automaton;
   private readonly wide: Automaton | null;
-  /** The code units whose fold is a non-ASCII character of some atom, as a class: only texts holding one run `wide`. */
-  private readonly wideUnit: RegExp;
+  /**
+   * The id the ASCII automaton's sentinel reports for a unit whose fold is a non-ASCII character of
+   * some atom: only texts holding one run `wide`.
+   */
+  private readonly wideSeen: number;
   /** Patterns with no requirement: always candidates. */
   private readonly unconditional: number[] = [];
   /** Groups found in the text being checked (`found[group] === stamp`), as the automata report them. */
@@ -85,9 +104,27 @@ export class LiteralPrefilter {
   /** The last `candidateList` answer: `list[0 .. count)` (reused by the next call). */
   readonly list: Int32Array;
   private readonly out: Uint8Array;
+  private readonly fold: Uint16Array;
+  /**
+   * Leading strings: per pattern its set (-1: none), and per mark (one string of one set, as the
+   * automata log it) the set and the string.
+   */
+  private readonly anchorSet: Int32Array;
+  private readonly markSet: number[] = [];
+  private readonly markAtom: string[] = [];
+  /** Per set: whether its matches start at the line feed before the place (anchors.ts). */
+  private readonly lineStart: boolean[] = [];
+  /** This text's logged places, `set * 2^32 + start` in increasing order: `placed[0 .. placedCount)`. */
+  private placed = new Float64Array(32);
+  private placedCount = 0;
+  /** The `groupsFound.stamp` whose log `placed` holds. */
+  private placedStamp = 0;
+  /** The last `anchorStarts` answer: `starts[0 .. count)`, increasing. */
+  starts = new Int32Array(64);
 
-  constructor(patterns: readonly RegExp[]) {
+  constructor(patterns: readonly RegExp[], options: { anchors?: boolean } = {}) {
     const fold = buildFoldTable();
+    this.fold = fold;
     const atomIds = new Map<string, number>();
     const groupIdsByKey = new Map<string, number>();
     const atomId = (atom: string): number => {
@@ -129,39 +166,57 @@ export class LiteralPrefilter {
       if (formula !== true && 'and' in formula && formula.and.every((part) => typeof part === 'number')) return Int32Array.from(formula.and as number[]);
       return null;
     });
+    // Leading strings join the atoms with no group (they need not be present), marked with their set.
+    const marksOf: number[][] = this.atoms.map(() => []);
+    this.anchorSet = new Int32Array(patterns.length).fill(-1);
+    const setIds = new Map<string, number>();
+    if (options.anchors) patterns.forEach((pattern, index) => {
+      const anchor = patternAnchor(pattern, fold);
+      if (anchor === null) return;
+      const key = `${anchor.lineStart}\n${anchor.strings.join('\n')}`;
+      let set = setIds.get(key);
+      if (set === undefined) {
+        set = setIds.size;
+        setIds.set(key, set);
+        this.lineStart.push(anchor.lineStart);
+        for (const string of anchor.strings) {
+          const id = atomId(string);
+          if (id === marksOf.length) marksOf.push([]);
+          marksOf[id]!.push(this.markSet.length);
+          this.markSet.push(set);
+          this.markAtom.push(string);
+        }
+      }
+      this.anchorSet[index] = set;
+    });
     const groups = this.patternsOf.length;
-    this.groupsFound = { found: new Int32Array(groups), stamp: 0, list: new Int32Array(groups), count: 0, high: false };
+    // The sentinel's id follows the groups' (a group in no formula).
+    this.wideSeen = groups;
+    this.patternsOf.push([]);
+    this.groupsFound = { found: new Int32Array(groups + 1), stamp: 0, list: new Int32Array(groups + 1), count: 0, log: new Int32Array(64), logged: 0, logLimit: 0 };
     this.tried = new Int32Array(patterns.length);
     this.list = new Int32Array(patterns.length);
     this.out = new Uint8Array(patterns.length);
 
     const isAscii = (atom: string): boolean => [...atom].every((char) => char.charCodeAt(0) < 128);
-    const split = (wanted: boolean): [string[], number[][]] => {
+    const split = (wanted: boolean): [string[], number[][], number[][]] => {
       const kept = this.atoms.map((atom, id) => [atom, id] as const).filter(([atom]) => isAscii(atom) === wanted);
-      return [kept.map(([atom]) => atom), kept.map(([, id]) => this.groupsOf[id]!)];
+      return [kept.map(([atom]) => atom), kept.map(([, id]) => this.groupsOf[id]!), kept.map(([, id]) => marksOf[id]!)];
     };
-    this.ascii = buildAutomaton(...split(true), fold);
-    const [wideAtoms, wideGroups] = split(false);
-    this.wide = wideAtoms.length ? buildAutomaton(wideAtoms, wideGroups, fold) : null;
+    const [wideAtoms, wideGroups, wideMarks] = split(false);
+    this.wide = wideAtoms.length ? buildAutomaton(wideAtoms, wideGroups, fold, wideMarks) : null;
     const wideChars = new Set<number>();
     for (const atom of wideAtoms) for (let i = 0; i < atom.length; i++) if (atom.charCodeAt(i) >= 128) wideChars.add(atom.charCodeAt(i));
-    const ranges: string[] = [];
-    const hex = (unit: number): string => `\\u${unit.toString(16).padStart(4, '0')}`;
-    for (let unit = 128; unit < 65536; unit++) {
-      if (!wideChars.has(fold[unit]!)) continue;
-      let last = unit;
-      while (last + 1 < 65536 && wideChars.has(fold[last + 1]!)) last++;
-      ranges.push(last === unit ? hex(unit) : `${hex(unit)}-${hex(last)}`);
-      unit = last;
-    }
-    // No `u` flag: the class is read unit by unit, like the automata read the text.
-    this.wideUnit = ranges.length ? new RegExp(`[${ranges.join('')}]`) : /$^/;
+    const [asciiAtoms, asciiGroups, asciiMarks] = split(true);
+    this.ascii = buildAutomaton(asciiAtoms, asciiGroups, fold, asciiMarks, this.wide ? { chars: wideChars, id: this.wideSeen } : undefined);
   }
 
   /** Size of the automata, for the ADR and tests. */
   get stats(): { atoms: number; groups: number; asciiStates: number; wideStates: number; unconditional: number } {
     const states = (automaton: Automaton | null): number => (automaton ? automaton.outStart.length - 1 : 0);
-    return { atoms: this.atoms.length, groups: this.patternsOf.length, asciiStates: states(this.ascii), wideStates: states(this.wide), unconditional: this.unconditional.length };
+    // The ASCII automaton's two sentinel states (root copies) are not counted.
+    const sentinel = this.wide ? 2 : 0;
+    return { atoms: this.atoms.length, groups: this.wideSeen, asciiStates: states(this.ascii) - sentinel, wideStates: states(this.wide), unconditional: this.unconditional.length };
   }
 
   private holdsNow(pattern: number, found: Int32Array, stamp: number): boolean {
@@ -182,11 +237,14 @@ export class LiteralPrefilter {
       groups.found.fill(0);
       this.tried.fill(0);
       groups.stamp = 0;
+      this.placedStamp = 0;
     }
     const stamp = ++groups.stamp;
     groups.count = 0;
+    groups.logged = 0;
+    groups.logLimit = 2 * Math.max(PLACES_AT_LEAST, text.length >> PLACE_SPACING);
     scanAtoms(this.ascii, text, groups);
-    if (groups.high && this.wide && this.wideUnit.test(text)) scanAtoms(this.wide, text, groups);
+    if (this.wide !== null && groups.found[this.wideSeen] === stamp) scanAtoms(this.wide, text, groups);
     const { tried, list } = this;
     const found = groups.found;
     let count = 0;
@@ -209,6 +267,53 @@ export class LiteralPrefilter {
       }
     }
     return count;
+  }
+
+  /**
+   * Where matches of pattern `index` can start in `text`, the text of the last `candidateList` call:
+   * -1 when the pattern has no leading strings (any place), else their count, in `starts[0 .. count)`
+   * in increasing order, valid until the next call. A match starts at one of them or nowhere.
+   */
+  anchorStarts(index: number, text: string): number {
+    const set = this.anchorSet[index]!;
+    if (set < 0 || this.groupsFound.logged >= this.groupsFound.logLimit) return -1;
+    if (this.placedStamp !== this.groupsFound.stamp) this.place(text);
+    const { placed, placedCount } = this;
+    const base = set * SET;
+    // The set's places are a run of `placed`: find its first (binary search), then copy them once each.
+    let low = 0;
+    let high = placedCount;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (placed[middle]! < base) low = middle + 1;
+      else high = middle;
+    }
+    let end = low;
+    while (end < placedCount && placed[end]! < base + SET) end++;
+    if (this.starts.length < end - low) this.starts = new Int32Array(2 * (end - low));
+    const starts = this.starts;
+    let count = 0;
+    for (let k = low; k < end; k++) {
+      const start = placed[k]! - base;
+      if (count === 0 || start !== starts[count - 1]) starts[count++] = start;
+    }
+    return this.lineStart[set] ? lineStarts(text, starts, count) : count;
+  }
+
+  /** Turns this text's log into its places by set and start (once per text, on the first `anchorStarts`). */
+  private place(text: string): void {
+    const { log, logged } = this.groupsFound;
+    const { markSet, markAtom, fold } = this;
+    const count = logged >> 1;
+    if (this.placed.length < count) this.placed = new Float64Array(2 * count);
+    const placed = this.placed;
+    for (let k = 0; k < count; k++) {
+      const mark = log[2 * k + 1]!;
+      placed[k] = markSet[mark]! * SET + atomStart(text, log[2 * k]!, markAtom[mark]!, fold);
+    }
+    placed.subarray(0, count).sort();
+    this.placedCount = count;
+    this.placedStamp = this.groupsFound.stamp;
   }
 
   /**

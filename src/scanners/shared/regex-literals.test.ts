@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SIGNATURES } from '../injection/signatures.ts';
+import { patternAnchor } from './anchors.ts';
+import { regexBranches } from './regex-branches.ts';
 import { buildFoldTable, requiredLiterals, type Formula } from './regex-literals.ts';
 
 const fold = buildFoldTable();
@@ -57,11 +59,13 @@ describe('required literals of a RegExp', () => {
 
   it('folds every code unit a case-insensitive signature treats as equal to the same unit', () => {
     // Each code unit of the BMP (surrogates excluded) in one string; each atom character of the
-    // signatures is searched for case-insensitively, and every unit found must fold like it.
+    // signatures (and of their branches' leading strings, anchors.ts) is searched for
+    // case-insensitively, and every unit found must fold like it.
     let all = '';
     for (let unit = 0; unit < 65536; unit++) if (unit < 0xd800 || unit > 0xdfff) all += String.fromCharCode(unit);
     const chars = new Set<string>();
     for (const signature of SIGNATURES) for (const atom of atomsOf(requiredLiterals(signature.pattern, fold), new Set())) for (const char of atom) chars.add(char);
+    for (const signature of SIGNATURES) for (const branch of regexBranches(signature.pattern)) for (const atom of patternAnchor(branch, fold)?.strings ?? []) for (const char of atom) chars.add(char);
     assert.ok(chars.size > 100, `expected the signatures' atoms to use many characters, got ${chars.size}`);
     let checked = 0;
     for (const char of chars) {

@@ -27,7 +27,7 @@ const SPACE = 0x20;
 const IS_SPACE = /\s/u;
 
 /** Parsed pattern pieces. `units` is a class or literal as the code units it may match (unfolded). */
-type Node =
+export type Node =
   | { kind: 'units'; units: number[] }
   | { kind: 'any' }
   | { kind: 'assert' }
@@ -204,14 +204,15 @@ function join(a: string, b: string): string {
   return a.endsWith(' ') && b.startsWith(' ') ? a + b.slice(1) : a + b;
 }
 
-function product(left: readonly string[], right: readonly string[]): string[] | null {
+/** Every join of a string of `left` with one of `right`, or null when more than LIMIT. */
+export function product(left: readonly string[], right: readonly string[]): string[] | null {
   if (left.length * right.length > LIMIT) return null;
   const out = new Set<string>();
   for (const a of left) for (const b of right) out.add(join(a, b));
   return [...out];
 }
 
-class Reducer {
+export class Reducer {
   constructor(private readonly fold: Uint16Array) {}
 
   /** Every stream string `node` can match, or null when unknown or more than LIMIT. */
@@ -316,11 +317,21 @@ function or(parts: Formula[]): Formula {
   return parts.length === 1 ? parts[0]! : { or: parts };
 }
 
+/** The pattern's top-level alternatives as parsed pieces, or null when this parser does not read it (`v` flag, odd syntax). */
+export function parsePattern(pattern: RegExp): Node[][] | null {
+  if (pattern.flags.includes('v')) return null;
+  try {
+    return new Parser(pattern.source).parse();
+  } catch {
+    return null;
+  }
+}
+
 /** The literal formula a text's stream must satisfy for `pattern` to match the text. */
 export function requiredLiterals(pattern: RegExp, fold: Uint16Array): Formula {
-  if (pattern.flags.includes('v')) return true;
+  const alternatives = parsePattern(pattern);
+  if (alternatives === null) return true;
   try {
-    const alternatives = new Parser(pattern.source).parse();
     const reducer = new Reducer(fold);
     return or(alternatives.map((alternative) => reducer.sequence(alternative)));
   } catch {
