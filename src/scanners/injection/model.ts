@@ -99,7 +99,7 @@ export class InjectionModel {
 
   /** Calibrated probability that `text` (with these signature feature ids) is an injection. */
   probability(text: string, signatureIds: readonly number[]): number {
-    // textDot gives featureDot's double when its exact-sum certificate holds (text-features.ts); the reference otherwise.
+    // textDot gives featureDot's double where it answers (text-features.ts: short texts under the exact-sum certificate, every long text); the reference otherwise.
     const fast = textDot(text, signatureIds, this.meta.bits, this.weights, this.exactLimit);
     const { sum, value } = fast ? dot : featureDot(text, { bits: this.meta.bits, extra: signatureIds, gibberish: true }, this.weights, this.exactLimit);
     return sigmoid(this.meta.platt.a * (this.meta.bias + sum * value) + this.meta.platt.b);

@@ -1,12 +1,13 @@
 /**
  * The direct path (text-features.ts): textDot gives featureDot's `{ sum, value }` bit for bit whenever it
- * answers, declines what it does not cover (İ, long texts, odd extras, sums without the certificate), keeps
- * giving the same doubles when the word cache starts over mid-text, and model.probability matches the
- * reference formula on the bundled model.
+ * answers, declines what it does not cover (short texts with İ or without the certificate, odd extras),
+ * keeps giving the same doubles when the word cache starts over mid-text, answers every long text
+ * (long-text-dot.ts) with featureDot's ascending-order sum, and model.probability matches the reference
+ * formula on the bundled model.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exactSumLimit, featureDot } from './features.ts';
+import { exactSumLimit, featureDot, featurize } from './features.ts';
 import { bundledModelPath, loadModel, sigmoid } from './model.ts';
 import { dot, textDot } from './text-features.ts';
 import { LONGEST, WordBuckets } from './word-buckets.ts';
@@ -50,7 +51,6 @@ test('textDot gives featureDot\'s sum and value, bit for bit', () => {
 
 test('it declines what it does not cover', () => {
   assert.equal(textDot('İstanbul', [], BITS, weights, limit), false);
-  assert.equal(textDot('a '.repeat(1001), [], BITS, weights, limit), false);
   assert.equal(textDot('hello', [3, 1], BITS, weights, limit), false);
   assert.equal(textDot('hello', [1, 1], BITS, weights, limit), false);
   assert.equal(textDot('hello', [], 30, weights, limit), false);
@@ -117,5 +117,73 @@ test('the same doubles call after call, across stamp and epoch wraps (the first 
   for (let i = 0; i < 600; i++) {
     assert.equal(textDot(text, [0, 3, 7], BITS, weights, limit), true);
     assert.ok(Object.is(dot.sum, want.sum) && Object.is(dot.value, want.value), `call ${i}`);
+  }
+});
+
+/** Long texts built from the samples and from cases collect reads in its own way past 2000 units. */
+function longTexts(): string[] {
+  const joined = SAMPLES.join(' ');
+  const out = [
+    joined.repeat(Math.ceil(2001 / joined.length)).slice(0, 2001),
+    joined.repeat(40),
+    'the cat sat on the mat '.repeat(3000),
+    // Punctuation cues read in the first 4096 units only: one inside, one astride and one past the window.
+    'a '.repeat(2040) + '### ' + 'b '.repeat(100),
+    'a '.repeat(2047) + '### ' + 'b '.repeat(100),
+    'a '.repeat(2049) + '```' + ' <|im_start|>'.repeat(3),
+    // İ (a longer lowercase) before and after the window edge, Σ, lone surrogates, NBSP and zero-width units.
+    'İstanbul ΣΑΣ '.repeat(300) + '\ud800 a\u00a0b \u200b '.repeat(50),
+    'x '.repeat(2047) + 'İ' + '[inst] '.repeat(5),
+    // Words past LONGEST and past 64 units, CJK runs (read unpadded past 64 units), leetspeak.
+    ('y'.repeat(40) + ' ' + 'z'.repeat(65) + ' ' + '日本語の文章。中文'.repeat(30) + ' h4x0r 1gn0r3 ').repeat(20),
+    // Many distinct words (the word set grows), and two words with the same FNV hash and length.
+    Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x`).join(' ') + ' iivqefd gqqkony iivqefd',
+    // A token-soup tail (gibberish levels) after prose.
+    'please summarise the report below. '.repeat(80) + SAMPLES[10]!.repeat(3),
+  ];
+  return out;
+}
+
+test('long texts give featureDot\'s sum and value, bit for bit, with the certificate or without', () => {
+  // With the test weights the sums are exact (under the limit); 0 takes featureDot's ascending path.
+  for (const text of longTexts())
+    for (const extra of [[], [0, 3, 7]])
+      for (const l of [limit, 0]) {
+        assert.equal(textDot(text, extra, BITS, weights, l), true, JSON.stringify(text.slice(0, 40)));
+        const want = reference(text, extra, weights, l);
+        assert.ok(Object.is(dot.sum, want.sum) && Object.is(dot.value, want.value), `${JSON.stringify(text.slice(0, 40))} ${text.length} ${l}: ${dot.sum} ${want.sum}`);
+      }
+});
+
+test('a long text whose sum depends on the order is summed in ascending bucket order', () => {
+  // A few tiny weights make the exact-sum limit small, so this text has no certificate and its double
+  // depends on the order of the additions: only the ascending one is featureDot's.
+  const tiny = weights.map((weight, i) => (i % 61 === 0 ? Math.fround(weight * 2 ** -26) : weight));
+  const tinyLimit = exactSumLimit(tiny);
+  const text = longTexts()[1]!;
+  const { indices } = featurize(text, { bits: BITS, extra: [], gibberish: true });
+  let magnitude = 0;
+  let ascending = 0;
+  let descending = 0;
+  for (let i = 0; i < indices.length; i++) {
+    magnitude += Math.abs(tiny[indices[i]!]!);
+    ascending += tiny[indices[i]!]!;
+    descending += tiny[indices[indices.length - 1 - i]!]!;
+  }
+  assert.ok(magnitude >= tinyLimit, `magnitude ${magnitude} limit ${tinyLimit}`);
+  assert.notEqual(ascending, descending);
+  assert.equal(textDot(text, [], BITS, tiny, tinyLimit), true);
+  assert.ok(Object.is(dot.sum, ascending), `${dot.sum} ${ascending}`);
+  const want = reference(text, [], tiny, tinyLimit);
+  assert.ok(Object.is(dot.sum, want.sum) && Object.is(dot.value, want.value), `${dot.sum} ${want.sum}`);
+});
+
+test('model.probability matches the reference formula on long texts (bundled model)', () => {
+  const model = loadModel(bundledModelPath('prompt-injection'));
+  const { bits, bias, platt } = model.meta;
+  for (const text of longTexts()) {
+    const ids = [1, 4];
+    const { sum, value } = featureDot(text, { bits, extra: ids, gibberish: true }, model.weights, model.exactLimit);
+    assert.ok(Object.is(model.probability(text, ids), sigmoid(platt.a * (bias + sum * value) + platt.b)), JSON.stringify(text.slice(0, 40)));
   }
 });
