@@ -1,34 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRandom } from '../../text/seeded-random.ts';
 import { adversarialSuffix, matchSignatures, SIGNATURES } from '../injection/signatures.ts';
+import { signatureTexts as generator } from '../injection/signature-texts.ts';
 import { atomStart, lineStarts, patternAnchor } from './anchors.ts';
 import { LiteralPrefilter } from './literal-prefilter.ts';
 import { regexBranches } from './regex-branches.ts';
 import { buildFoldTable } from './regex-literals.ts';
 
 const fold = buildFoldTable();
-
-/** Generated texts of signature words in odd case, odd whitespace and odd neighbours. */
-function generator(seed: number): (words: number) => string {
-  const words = [...new Set(SIGNATURES.flatMap((signature) => signature.pattern.source.match(/[\p{L}'’]{2,}/gu) ?? []))];
-  const joins = [' ', ' ', ' ', '  ', '\u00a0', ' \u2003 ', '\u3000', '\n', '\n\n', '\r\n', '\t', ', ', ': ', ':', ' "', '"', '|>', '<|', '## ', '\n[', '] ', '\n<', '=', ' + ', '-', ''];
-  const neighbours = ['é', 'ü', 'x', '_', '1', 'ſ', '\u212A', 'İ', 'Σ', '中', '😀', '\ud800', '\u200b'];
-  const random = seededRandom(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const recase = (word: string): string => {
-    const roll = random();
-    if (roll < 0.15) return word.toUpperCase();
-    if (roll < 0.25) return word[0]!.toUpperCase() + word.slice(1);
-    if (roll < 0.3) return word.replace(/s/g, 'ſ').replace(/k/g, '\u212A');
-    return word;
-  };
-  return (count) => {
-    let text = '';
-    for (let k = 0; k < count; k++) text += (random() < 0.05 ? pick(neighbours) : '') + recase(pick(words)) + pick(joins);
-    return text;
-  };
-}
 
 describe('anchors: where matches can start', () => {
   it('finds the strings every match begins with, in the folded stream', () => {

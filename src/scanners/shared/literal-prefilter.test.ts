@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../../text/seeded-random.ts';
 import { SIGNATURES } from '../injection/signatures.ts';
+import { signatureTexts } from '../injection/signature-texts.ts';
 import { LiteralPrefilter } from './literal-prefilter.ts';
 
 describe('literal prefilter', () => {
@@ -25,22 +26,11 @@ describe('literal prefilter', () => {
 
   it('never misses a signature the RegExp matches (generated texts: signature words, odd case, odd spaces)', () => {
     const filter = new LiteralPrefilter(SIGNATURES.map((signature) => signature.pattern));
-    const words = [...new Set(SIGNATURES.flatMap((signature) => signature.pattern.source.match(/[\p{L}']{2,}/gu) ?? []))];
-    const joins = [' ', ' ', ' ', '  ', '\u00a0', ' \u2003 ', '\u3000', '\n', '\n\n', ', ', ': ', ' "', '\t', '|>', '<|', '## ', '\n[', '] ', '-', ''];
-    const random = seededRandom(20261126);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const recase = (word: string): string => {
-      const roll = random();
-      if (roll < 0.15) return word.toUpperCase();
-      if (roll < 0.25) return word[0]!.toUpperCase() + word.slice(1);
-      if (roll < 0.3) return word.replace(/s/g, 'ſ').replace(/k/g, '\u212A');
-      return word;
-    };
+    const texts = signatureTexts(20261126);
+    const random = seededRandom(20261127);
     let matched = 0;
     for (let n = 0; n < 6000; n++) {
-      let text = '';
-      const length = 2 + Math.floor(random() * 14);
-      for (let k = 0; k < length; k++) text += recase(pick(words)) + pick(joins);
+      const text = texts(2 + Math.floor(random() * 14));
       const candidates = filter.candidates(text);
       SIGNATURES.forEach((signature, index) => {
         if (!signature.pattern.test(text)) return;
