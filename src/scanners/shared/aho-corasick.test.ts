@@ -107,4 +107,22 @@ describe('aho-corasick', () => {
     scanAtoms(automaton, 'aéb', into);
     assert.equal(into.count, 1);
   });
+
+  it('keeps 16-bit entries while the states fit, and falls back to 32-bit past them with the same answers', () => {
+    assert.ok(buildAutomaton(['ab', 'b c'], [0, 1], fold).delta instanceof Int16Array);
+    // 12,000 random six-letter atoms: more than 32,768 trie states.
+    const random = seededRandom(5);
+    const letter = (): string => String.fromCharCode(97 + Math.floor(random() * 26));
+    const atoms = [...new Set(Array.from({ length: 12000 }, () => Array.from({ length: 6 }, letter).join('')))];
+    const automaton = buildAutomaton(atoms, atoms.map((_, id) => id), fold);
+    assert.ok(automaton.states > 0x8000 && automaton.delta instanceof Int32Array);
+    for (let n = 0; n < 30; n++) {
+      const picked = Array.from({ length: 8 }, () => atoms[Math.floor(random() * atoms.length)]!);
+      const text = picked.map((atom) => atom.toUpperCase() + letter()).join(' ') + Array.from({ length: 200 }, letter).join('');
+      const into = found(atoms.length);
+      scanAtoms(automaton, text, into);
+      const expected = atoms.map((atom, id) => (text.toLowerCase().includes(atom) ? id : -1)).filter((id) => id >= 0);
+      assert.deepEqual([...into.list.slice(0, into.count)].sort((a, b) => a - b), expected);
+    }
+  });
 });

@@ -7,9 +7,13 @@
  * table does that itself, a state entered by a space staying put on the next one, so the walk has
  * no branch for it.
  *
- * Laid out for the walk: states are numbered breadth-first (the shallow states nearly every text
- * keeps returning to share cache lines), each transition holds the target's row offset
- * (`state * width`, no multiply per unit), and a target with outputs is stored as `-row - 1`, so the
+ * Laid out for the walk, and small: the walk reads one entry per unit of a text, and a big table
+ * read once per text pushes the detector's other tables (the classifier's weights) out of the cache.
+ * States are numbered breadth-first (the shallow states nearly every text keeps returning to come
+ * first), the table is stored class by class (`delta[column + state]`: for one class, the shallow
+ * states share a few cache lines), and entries are 16-bit state numbers (half the bytes of a row
+ * offset, which would not fit in 16 bits). Each unit's column offset (`class * states`) is looked
+ * up directly, so the walk has no multiply. A target with outputs is stored as `-state - 1`, so the
  * walk looks at the output lists only on the rare units that end an atom.
  *
  * Besides ids (reported once per text), an atom may carry *marks*: every place such an atom ends is
@@ -19,13 +23,18 @@
  */
 
 export interface Automaton {
-  /** Alphabet class of every (unfolded) code unit. */
-  classOf: Uint16Array;
+  /** Column offset of every (unfolded) code unit: its alphabet class times `states`. */
+  columnOf: Int32Array;
+  /** Classes (columns) and states (rows, the sentinel's root copies included). */
   width: number;
+  states: number;
   /** Class of the space (0 when no atom holds one). */
   space: number;
-  /** Transitions: `delta[row + class]` is the next row (`state * width`), or `-row - 1` when that state has outputs. */
-  delta: Int32Array;
+  /**
+   * Transitions: `delta[class * states + state]` is the next state, or `-state - 1` when that state
+   * has outputs. 16-bit while the states fit (always so far), else 32-bit.
+   */
+  delta: Int16Array | Int32Array;
   /** Ids ending at each state (own and through failure links): `outputs[outStart[s] .. outStart[s + 1])`. */
   outStart: Int32Array;
   outputs: Int32Array;
@@ -130,18 +139,21 @@ export function buildAutomaton(
 
   const [outStart, outputs] = flatten(outputsOf);
   const [markStart, markList] = flatten(marksOf);
-  const delta = new Int32Array(table.length);
-  for (let k = 0; k < delta.length; k++) {
-    const to = table[k]!;
-    delta[k] = outStart[to + 1]! > outStart[to]! || markStart[to + 1]! > markStart[to]! ? -(to * width) - 1 : to * width;
+  const total = table.length / width;
+  const delta = total <= 0x8000 ? new Int16Array(table.length) : new Int32Array(table.length);
+  for (let n = 0; n < total; n++) for (let cls = 0; cls < width; cls++) {
+    const to = table[n * width + cls]!;
+    delta[cls * total + n] = outStart[to + 1]! > outStart[to]! || markStart[to + 1]! > markStart[to]! ? -to - 1 : to;
   }
   // A second space of a run stays in the state the first entered, whose outputs were reported then:
   // same atoms, same places. Not reporting them again keeps a long run of spaces on the fast path.
-  if (space !== 0) for (let n = 0; n < table.length / width; n++) {
+  if (space !== 0) for (let n = 0; n < total; n++) {
     const to = table[n * width + space]!;
-    delta[to * width + space] = to * width;
+    delta[space * total + to] = to;
   }
-  return { classOf, width, space, delta, outStart, outputs, markStart, marks: markList };
+  const columnOf = new Int32Array(65536);
+  for (let unit = 0; unit < 65536; unit++) columnOf[unit] = classOf[unit]! * total;
+  return { columnOf, width, states: total, space, delta, outStart, outputs, markStart, marks: markList };
 }
 
 /** Per-state sets as one sorted list and its offsets. */
@@ -172,28 +184,27 @@ export interface Found {
 
 /** Runs `automaton` over `text`, adding every id found to `into` and logging the marks. */
 export function scanAtoms(automaton: Automaton, text: string, into: Found): void {
-  const { classOf, delta } = automaton;
+  const { columnOf, delta } = automaton;
   const length = text.length;
-  let row = 0;
+  let state = 0;
   let i = 0;
   while (i < length) {
     // The inner loop only follows transitions; it leaves on a state with outputs (or at the end).
     let entry = 0;
     while (i < length) {
-      entry = delta[row + classOf[text.charCodeAt(i++)]!]!;
+      entry = delta[columnOf[text.charCodeAt(i++)]! + state]!;
       if (entry < 0) break;
-      row = entry;
+      state = entry;
     }
     if (entry >= 0) return;
-    row = -entry - 1;
-    report(automaton, i - 1, row, into);
+    state = -entry - 1;
+    report(automaton, i - 1, state, into);
   }
 }
 
-/** The outputs of the state at `row`, entered at unit `i` (kept out of the walk: the loop stays small). */
-function report(automaton: Automaton, i: number, row: number, into: Found): void {
+/** The outputs of `state`, entered at unit `i` (kept out of the walk: the loop stays small). */
+function report(automaton: Automaton, i: number, state: number, into: Found): void {
   const { outStart, outputs, markStart } = automaton;
-  const state = row / automaton.width;
   const { found, stamp, list } = into;
   const end = outStart[state + 1]!;
   for (let k = outStart[state]!; k < end; k++) {
