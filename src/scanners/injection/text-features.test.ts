@@ -187,3 +187,19 @@ test('model.probability matches the reference formula on long texts (bundled mod
     assert.ok(Object.is(model.probability(text, ids), sigmoid(platt.a * (bias + sum * value) + platt.b)), JSON.stringify(text.slice(0, 40)));
   }
 });
+
+test('the same doubles with more buckets than the stamp filter has slots (2^16 buckets, many per text, across wraps)', () => {
+  // With 2^12 buckets the filter in front of the stamps is the stamps; here many buckets of a text share
+  // a filter slot, so both the slot's "certainly new" and its "ask the stamps" answers are taken.
+  const wide = 16;
+  const own = new Float32Array((1 << wide) + 8).map((_, i) => Math.fround(Math.sin(i * 0.013) / 64));
+  const ownLimit = exactSumLimit(own);
+  const many = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`).join(' ').slice(0, 1990);
+  const texts = [many, `${many.slice(0, 1000)} ${many.slice(0, 900)}`, SAMPLES[2]!, SAMPLES[4]!, many.toUpperCase()];
+  for (let call = 0; call < 300; call++) {
+    const text = texts[call % texts.length]!;
+    assert.equal(textDot(text, [2], wide, own, ownLimit), true, `call ${call}`);
+    const want = featureDot(text, { bits: wide, extra: [2], gibberish: true }, own, ownLimit);
+    assert.ok(Object.is(dot.sum, want.sum) && Object.is(dot.value, want.value), `call ${call}: ${dot.sum} ${want.sum}`);
+  }
+});

@@ -8,8 +8,8 @@
  * gibberish automaton (gibberish.ts SOUP_STEP, the same verdicts as gibberishLevel) in the same pass. A
  * word's unigram and space-padded char grams come from a per-model word cache (word-buckets.ts) with their
  * weights in a row, and a word met again in the same text is skipped whole (its buckets are all in already).
- * Buckets are deduplicated by a stamp per bucket (nothing to clear between calls) and summed as first met,
- * with their magnitudes.
+ * Buckets are deduplicated by a stamp per bucket (nothing to clear between calls), behind a small table
+ * that stays in L1 and answers for most buckets, and summed as first met, with their magnitudes.
  *
  * featureDot sums in ascending bucket order unless its exact-sum certificate holds (exactSumLimit: the
  * magnitudes add up to less than the model's limit, so no addition rounds in any order and the first-seen
@@ -83,13 +83,29 @@ function stateOf(weights: Float32Array, bits: number, words?: number): WordState
 /** A stamp per bucket: bucket i is in the current text when `stamps[i] === stamp` (1-255; cleared when it wraps). */
 let stamps = new Uint8Array(1);
 let stamp = 0;
+/**
+ * A small direct-mapped table in front of `stamps`, indexed by a bucket's low FILTER_BITS bits, each slot
+ * holding one bucket of the current text as `stamp << 24 | bucket` (buckets have at most 24 bits). A
+ * bucket is in the text when its slot holds it, or else when `stamps` has it: a bucket goes to `stamps`
+ * only when its slot already holds another bucket of the text. So a slot without the current stamp means
+ * certainly new, and `stamps` is read and written only on such collisions (a few per text). Why:
+ * `stamps` (2^18 bytes) does not stay in the L2 cache next to the weights and the other stages' tables,
+ * while this table (16 KB) stays in L1. Cleared with `stamps` (a stale slot would name a bucket as in).
+ */
+const FILTER_BITS = 12;
+const FILTER_MASK = (1 << FILTER_BITS) - 1;
+const filter = new Int32Array(1 << FILTER_BITS);
 /** Buckets the rare paths marked, in first-seen order (each once: at most 2^bits). */
 let pending = new Uint32Array(1);
 
 /** Marks bucket `index` for the end of textDot unless the text has it; returns the new pending count. */
 function markLater(index: number, count: number): number {
-  if (stamps[index] === stamp) return count;
-  stamps[index] = stamp;
+  const held = filter[index & FILTER_MASK]!;
+  const tagged = (stamp << 24) | index;
+  if (held === tagged) return count;
+  if (held >>> 24 !== stamp) filter[index & FILTER_MASK] = tagged;
+  else if (stamps[index] === stamp) return count;
+  else stamps[index] = stamp;
   pending[count] = index;
   return count + 1;
 }
@@ -146,14 +162,17 @@ export function textDot(text: string, extra: readonly number[], bits: number, we
   if (stamps.length < size) {
     stamps = new Uint8Array(size);
     pending = new Uint32Array(size);
+    filter.fill(0);
     stamp = 0;
   }
   if (stamp === 255) {
     stamps.fill(0);
+    filter.fill(0);
     stamp = 0;
   }
   const current = ++stamp;
   const marks = stamps;
+  const seen = filter;
   const state = stateOf(weights, bits);
   const cache = state.cache;
   if (state.epoch === 0xffffffff) {
@@ -233,8 +252,17 @@ export function textDot(text: string, extra: readonly number[], bits: number, we
     if ((kinds & (LETTER | LEETCHAR)) === (LETTER | LEETCHAR)) h = foldedHash(codes, wordSize);
     if (words++ > 0) {
       const index = (Math.imul(previous, 31) ^ h ^ BIGRAM_SALT) & mask;
-      if (marks[index] !== current) {
+      const held = seen[index & FILTER_MASK]!;
+      const tagged = (current << 24) | index;
+      let fresh = false;
+      if (held >>> 24 !== current) {
+        seen[index & FILTER_MASK] = tagged;
+        fresh = true;
+      } else if (held !== tagged && marks[index] !== current) {
         marks[index] = current;
+        fresh = true;
+      }
+      if (fresh) {
         count++;
         const weight = weights[index]!;
         sum += weight;
@@ -259,8 +287,12 @@ export function textDot(text: string, extra: readonly number[], bits: number, we
         added[entry] = epoch;
         for (let j = from[entry]!, last = from[entry + 1]!; j < last; j++) {
           const index = listedBuckets[j]!;
-          if (marks[index] === current) continue;
-          marks[index] = current;
+          // Its slot: free this text (certainly new), this bucket (in), or another bucket (ask the stamps).
+          const held = seen[index & FILTER_MASK]!;
+          const tagged = (current << 24) | index;
+          if (held >>> 24 !== current) seen[index & FILTER_MASK] = tagged;
+          else if (held === tagged || marks[index] === current) continue;
+          else marks[index] = current;
           count++;
           const weight = listedWeights[j]!;
           sum += weight;
@@ -321,7 +353,8 @@ const SOUP_TAIL = ' xqzvbk'.repeat(GIBBERISH_WINDOW + 2);
  */
 function warmUp(): void {
   warm = true;
-  const bits = 10;
+  // More buckets than the stamp table in front of the stamps has slots, so that its collisions are seen too.
+  const bits = FILTER_BITS + 2;
   const size = 2 ** bits;
   const weights = new Float32Array(size + 8).map((_, i) => ((i % 7) - 3) / 64);
   // A cache of 4 words, so that it starts over within a text (entry() and the generation check here).
@@ -336,6 +369,7 @@ function warmUp(): void {
     'İstanbul',
     'the cat sat on the mat' + SOUP_TAIL,
     'one two three four five six seven eight nine ten eleven twelve',
+    Array.from({ length: 300 }, (_, i) => `w${i}`).join(' '),
   ].map((text) => [...text].join(''));
   for (const text of texts) {
     for (const extra of [[], [0, 3, 7], [2, 2]]) for (const limit of [Infinity, 0]) textDot(text, extra, bits, weights, limit);
