@@ -45,6 +45,13 @@ export const FNV_PRIME = 0x01000193;
 export const UNIGRAM_SALT = 0x9e3779b9;
 export const BIGRAM_SALT = 0x85ebca6b;
 export const GRAM_SEED = 0x2f1a3b4c;
+/** Punctuation cues (PUNCT_CUES) are read in the first this-many units of a text, lowercased on their own. */
+export const PUNCT_WINDOW = 4096;
+
+/** The text punctuation cues are read in: `lowered` (the text's lowercase) when the text fits the window, else its first PUNCT_WINDOW units lowercased on their own. */
+export function punctWindowText(text: string, lowered: string): string {
+  return text.length > PUNCT_WINDOW ? text.slice(0, PUNCT_WINDOW).toLowerCase() : lowered;
+}
 
 /**
  * Char class bits per UTF-16 code unit: 0 separator, WORD for word chars, plus LETTER (ASCII
@@ -313,7 +320,7 @@ function collect(text: string, options: FeatureOptions): number {
       }
     }
   }
-  const lowerText = text.length > 4096 ? text.slice(0, 4096).toLowerCase() : lowered;
+  const lowerText = punctWindowText(text, lowered);
   if (ANY_PUNCT_CUE.test(lowerText)) for (let i = 0; i < PUNCT_CUES.length; i++) if (lowerText.includes(PUNCT_CUES[i]!)) n = mark(PUNCT_HASHES[i]! & mask, n);
   if (options.gibberish) for (let l = gibberishLevel(text); l >= 1; l--) n = mark(gibberishHash(l) & mask, n);
   if (options.topicCopy) {
@@ -369,7 +376,7 @@ function featurizeWithSet(text: string, options: FeatureOptions): SparseVector {
     const padded = list[w]!.length > 64 ? list[w]! : [32, ...list[w]!, 32];
     for (let n = 3; n <= 5; n++) for (let s = 0; s + n <= padded.length; s++) set.add(hashCodes(0x2f1a3b4c, padded.slice(s, s + n)) & mask);
   }
-  const lowerText = text.slice(0, 4096).toLowerCase();
+  const lowerText = text.slice(0, PUNCT_WINDOW).toLowerCase();
   for (let i = 0; i < PUNCT_CUES.length; i++) if (lowerText.includes(PUNCT_CUES[i]!)) set.add(PUNCT_HASHES[i]! & mask);
   if (options.gibberish) for (let l = 1; l <= gibberishLevel(text); l++) set.add(gibberishHash(l) & mask);
   if (options.topicCopy) for (const index of [...set]) set.add((Math.imul(index ^ 0x5bd1e995, FNV_PRIME) >>> 0) & mask);

@@ -19,11 +19,9 @@
  * alone, and a text whose lowercase is longer (İ) is read here too. text-features.test.ts checks it
  * against featureDot.
  */
-import { ANY_PUNCT_CUE, BIGRAM_SALT, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, gibberishHash, GRAM_SEED, LEETCHAR, LETTER, normValue, PUNCT_CUES, PUNCT_HASHES, UNIGRAM_SALT } from './features.ts';
+import { ANY_PUNCT_CUE, BIGRAM_SALT, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, gibberishHash, GRAM_SEED, LEETCHAR, LETTER, normValue, PUNCT_CUES, PUNCT_HASHES, punctWindowText, UNIGRAM_SALT } from './features.ts';
 import { gibberishLevel } from './gibberish.ts';
 
-/** collect reads punctuation cues in the first this-many units (lowercased on their own when the text is longer). */
-const PUNCT_WINDOW = 4096;
 
 /**
  * The distinct words of one text. Words are compared code by code, so a hash collision never merges two
@@ -197,7 +195,7 @@ for (const unit of '#`-=|>[') CUE_UNIT[unit.charCodeAt(0)] = 1;
 
 /** The punctuation cues collect finds (in the first PUNCT_WINDOW units, lowercased), marked. */
 function punctCues(text: string, lowered: string, mask: number): void {
-  const lowerText = text.length > PUNCT_WINDOW ? text.slice(0, PUNCT_WINDOW).toLowerCase() : lowered;
+  const lowerText = punctWindowText(text, lowered);
   if (!ANY_PUNCT_CUE.test(lowerText)) return;
   for (let c = 0; c < PUNCT_CUES.length; c++) if (lowerText.includes(PUNCT_CUES[c]!)) mark(bitmap, summary, PUNCT_HASHES[c]! & mask);
 }

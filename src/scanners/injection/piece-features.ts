@@ -22,7 +22,7 @@ import { dominantShape, pieceSpans, piecesWithContext, SHAPES, type PieceSpans }
 import { cueTokens } from './piece-cues.ts';
 import { beginCues, finishCues, lexiconOfCodes } from './cue-stream.ts';
 import { GIBBERISH_WINDOW, levelOf } from './gibberish.ts';
-import { ANY_PUNCT_CUE, BIGRAM_SALT, gibberishHash, normValue, PUNCT_CUES, PUNCT_HASHES } from './features.ts';
+import { ANY_PUNCT_CUE, BIGRAM_SALT, gibberishHash, normValue, PUNCT_CUES, PUNCT_HASHES, PUNCT_WINDOW } from './features.ts';
 import { constantSums, holds, tokensFor, type ConstantSums, type Tokens } from './piece-tokens.ts';
 import { wordBucketsOf, type WordBuckets } from './word-buckets.ts';
 import { OWN_HINTED, OWN_LEVEL, OWN_PUNCT, reserveScan, scanned, scanPiece, type ScanContext } from './piece-scan.ts';
@@ -31,8 +31,6 @@ import { OWN_HINTED, OWN_LEVEL, OWN_PUNCT, reserveScan, scanned, scanPiece, type
 const SIGMA = '\u03a3';
 /** Most hash bits handled here (featureDot's bitmap limit). */
 const MAX_BITS = 24;
-/** featurize reads punctuation cues in the first this-many units of a piece's text. */
-const PUNCT_WINDOW = 4096;
 /** Every occurrence of PUNCT_CUES (findPunct moves lastIndex on one unit at a time, so overlapping ones are found too). */
 const PUNCT_SEARCH = new RegExp(ANY_PUNCT_CUE.source, 'g');
 /** No punctuation cue in a piece (punctAt). */

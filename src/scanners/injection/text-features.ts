@@ -23,7 +23,7 @@
  * units some cue holds (cueAt); the caller's extra ids must be plain (ascending unique small integers, as
  * inspect gives them). text-features.test.ts checks the result against featureDot.
  */
-import { ANY_PUNCT_CUE, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, BIGRAM_SALT, charGramBuckets, gibberishHash, gramBuffer, LEETCHAR, LETTER, normValue, plainIds, PUNCT_CUES, PUNCT_HASHES, UNIGRAM_SALT } from './features.ts';
+import { ANY_PUNCT_CUE, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, BIGRAM_SALT, charGramBuckets, gibberishHash, gramBuffer, LEETCHAR, LETTER, normValue, plainIds, PUNCT_CUES, PUNCT_HASHES, punctWindowText, UNIGRAM_SALT } from './features.ts';
 import { MAX_BITMAP_BITS } from './feature-bitmap.ts';
 import { GIBBERISH_WINDOW, levelOf, SOUP_CLASS, SOUP_STEP, SOUP_VERDICT } from './gibberish.ts';
 import { cueAt, longTextDot } from './long-text-dot.ts';
@@ -47,8 +47,6 @@ for (let c = 0; c < 128; c++) {
   const lower = c >= 65 && c <= 90 ? c + 32 : c;
   INFO[c] = CLASS[lower]! | (SOUP_CLASS[c]! << SOUP_SHIFT) | (c <= 32 ? SPACE : 0) | ('#`-=|>['.includes(String.fromCharCode(c)) ? CUE : 0) | (lower << CODE_SHIFT);
 }
-/** collect reads punctuation cues in the first this-many units (lowercased on their own when the text is longer). */
-const PUNCT_WINDOW = 4096;
 /**
  * Longest text read by the scan here: past it the sums rarely have the certificate, and longTextDot
  * (long-text-dot.ts) sums in featureDot's ascending order without the word cache, in about 0.7 of
@@ -135,7 +133,7 @@ function longWord(codes: Uint16Array, size: number, h: number, mask: number, cou
 
 /** The punctuation cues collect finds (in the first PUNCT_WINDOW units, lowercased), marked for later. Returns the new pending count. */
 function punctCues(text: string, lowered: string, mask: number, count: number): number {
-  const lowerText = text.length > PUNCT_WINDOW ? text.slice(0, PUNCT_WINDOW).toLowerCase() : lowered;
+  const lowerText = punctWindowText(text, lowered);
   if (!ANY_PUNCT_CUE.test(lowerText)) return count;
   for (let c = 0; c < PUNCT_CUES.length; c++) if (lowerText.includes(PUNCT_CUES[c]!)) count = markLater(PUNCT_HASHES[c]! & mask, count);
   return count;
