@@ -13,7 +13,7 @@ import { canonicalize } from '../src/text/canonicalize.ts';
 import { inspect, type InjectionMode } from '../src/scanners/injection/detector.ts';
 import { InjectionModel, MODEL_FORMAT, MODELS_DIR } from '../src/scanners/injection/model.ts';
 import { SIGNATURE_FEATURES, SIGNATURES_VERSION } from '../src/scanners/injection/signatures.ts';
-import { fit, margin, platt, rng, shuffled, toExample, type Example, type TrainOptions } from '../src/scanners/injection/train.ts';
+import { fit, margin, onGrid, platt, rng, shuffled, toExample, type Example, type TrainOptions } from '../src/scanners/injection/train.ts';
 import { confusion, recallAtFpr, rocAuc, type Scored } from '../src/eval/metrics.ts';
 import { sigmoid } from '../src/scanners/injection/model.ts';
 import { partsOf, segmentProbability, trainSegments, type SegmentModel } from './train-segments.ts';
@@ -99,7 +99,9 @@ function trainWithHoldout(examples: readonly Example[], log: (line: string) => v
   for (const l2 of [1e-6, 1e-5]) {
     for (const [learningRate, epochs] of GRID) {
       const hyper: TrainOptions = { bits: BITS, dims: (1 << BITS) + SIGNATURE_FEATURES, epochs, learningRate, l2, seed: SEED };
-      const { weights, bias } = fit(fitSet, hyper);
+      const fitted = fit(fitSet, hyper);
+      const weights = onGrid(fitted.weights);
+      const bias = fitted.bias;
       const margins = scoreAll(weights, bias, heldSet);
       const labels = heldSet.map((example) => example.label);
       const calibration = platt(margins, labels);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { canonicalize } from '../src/text/canonicalize.ts';
 import { inspect } from '../src/scanners/injection/detector.ts';
 import { piecesWithContext } from '../src/scanners/injection/segments.ts';
-import { fit, platt, rng, toExample, type Example } from '../src/scanners/injection/train.ts';
+import { fit, onGrid, platt, rng, toExample, type Example } from '../src/scanners/injection/train.ts';
 import { sigmoid } from '../src/scanners/injection/model.ts';
 
 export interface SegmentRow {
@@ -127,7 +127,9 @@ export function plantedExamples(rows: readonly SegmentRow[], indices: readonly n
 
 export function trainSegments(rows: readonly SegmentRow[], parts: readonly string[][], fitIndices: readonly number[], heldIndices: readonly number[], bits: number, seed: number): SegmentModel {
   const examples = segmentExamples(rows, fitIndices, bits, parts).concat(plantedExamples(rows, fitIndices, bits, seed));
-  const { weights, bias } = fit(examples, { bits, dims: 1 << bits, epochs: 8, learningRate: 0.4, l2: 1e-5, seed });
+  const fitted = fit(examples, { bits, dims: 1 << bits, epochs: 8, learningRate: 0.4, l2: 1e-5, seed });
+  const weights = onGrid(fitted.weights);
+  const bias = fitted.bias;
   const held = heldIndices.filter((index) => rows[index]!.source.startsWith('bipia:'));
   const margins = held.map((index) => maxMargin({ weights, bias }, parts[index]!, bits));
   const calibration = platt(margins.map((m) => (Number.isFinite(m) ? m : -10)), held.map((index) => rows[index]!.label));

@@ -182,21 +182,28 @@ export const gibberishHash = (level: number): number => hashCodes(0x6a09e667, [l
 
 /**
  * When a sum of `weights` may skip featureDot's ascending order: every nonzero float32 weight is an
- * integer multiple of 2^e, e the exponent of the smallest unit in the last place among them, and so is
- * every partial sum of any subset of them; a double holds every such multiple below 2^(53 + e) exactly.
- * So when the magnitudes of the summed weights add up to less than the limit returned, 2^(52 + e) (one
- * bit spare for the rounding of that bound itself), no addition rounds, in any order: the result is the
- * exact sum, the same double the ascending order gives. O(weights); callers compute it once per model.
+ * integer multiple of 2^e, e the lowest power of two any of them holds (the place of the lowest set
+ * bit of its significand: a weight's unit in the last place, or more for a weight on a coarser grid),
+ * and so is every partial sum of any subset of them; a double holds every such multiple below
+ * 2^(53 + e) exactly. So when the magnitudes of the summed weights add up to less than the limit
+ * returned, 2^(52 + e) (one bit spare for the rounding of that bound itself), no addition rounds, in
+ * any order: the result is the exact sum, the same double the ascending order gives. Weights trained
+ * onto a grid (train.ts `onGrid`) give a limit no text reaches. O(weights); callers compute it once
+ * per model.
  */
 export function exactSumLimit(weights: Float32Array): number {
   const bits = new Int32Array(weights.buffer, weights.byteOffset, weights.length);
-  let lowest = 255;
+  let lowest = Infinity;
   for (let i = 0; i < bits.length; i++) {
     const magnitude = bits[i]! & 0x7fffffff;
-    // Biased exponent of the unit in the last place: subnormals share the smallest normal's.
-    if (magnitude !== 0 && magnitude >>> 23 < lowest) lowest = Math.max(magnitude >>> 23, 1);
+    if (magnitude === 0) continue;
+    const biased = magnitude >>> 23;
+    // value = significand * 2^(max(biased, 1) - 150); subnormals have no implicit leading bit.
+    const significand = biased === 0 ? magnitude : (magnitude & 0x7fffff) | 0x800000;
+    const place = Math.max(biased, 1) - 150 + (31 - Math.clz32(significand & -significand));
+    if (place < lowest) lowest = place;
   }
-  return lowest === 255 ? 0 : 2 ** (52 + lowest - 150);
+  return lowest === Infinity ? 0 : 2 ** (52 + lowest);
 }
 
 /** The caller's extra indices above the 2^bits buckets, as sorted unique uint32 values. */

@@ -176,9 +176,13 @@ test('no segment model or no pieces: -Infinity', () => {
   assert.equal(maxPieceMargin(model(8, () => 1), ' \n\t '), Number.NEGATIVE_INFINITY);
 });
 
-test('exactSumLimit: 2^(52 + e) for the smallest unit in the last place e among nonzero weights', () => {
-  assert.equal(exactSumLimit(new Float32Array([0, 1, -2])), 2 ** (52 - 23));
-  assert.equal(exactSumLimit(new Float32Array([0.75, 3])), 2 ** (52 - 24));
+test('exactSumLimit: 2^(52 + e) for the lowest power of two e that every nonzero weight is a multiple of', () => {
+  assert.equal(exactSumLimit(new Float32Array([0, 1, -2])), 2 ** 52);
+  assert.equal(exactSumLimit(new Float32Array([0.75, 3])), 2 ** (52 - 2));
+  // 0.1 as a float32 has an odd significand: its unit in the last place, 2^-27, decides.
+  assert.equal(exactSumLimit(new Float32Array([0.1, 3])), 2 ** (52 - 27));
+  // Weights on a 2^-16 grid (onGrid) allow sums up to 2^36.
+  assert.equal(exactSumLimit(new Float32Array([1.5, -0.25, 3 * 2 ** -16])), 2 ** (52 - 16));
   assert.equal(exactSumLimit(new Float32Array([1e-45])), 2 ** (52 - 149));
   assert.equal(exactSumLimit(new Float32Array([0, 0])), 0);
 });

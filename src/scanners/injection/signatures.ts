@@ -7,10 +7,11 @@
 
 import { LiteralPrefilter } from '../shared/literal-prefilter.ts';
 import { regexBranches } from '../shared/regex-branches.ts';
+import { BYPASS_SIGNATURES } from './bypass-signatures.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
-export const SIGNATURES_VERSION = '2026.11.3';
+export const SIGNATURES_VERSION = '2026.11.4';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
@@ -28,6 +29,19 @@ const TARGETS = String.raw`(?:instructions?|prompts?|rules|directives?|guideline
 /** Not when the instructions belong to a named artefact ("ignore the previous instructions in the manual"). */
 const NOT_ARTEFACT = String.raw`(?!\s+(?:in|from|of|on|for)\s+(?:the|this|that|my|our|his|her|their)\s+(?:[\p{L}-]+\s+)?(?:manual|guide|handbook|documentation|docs|readme|book|recipe|leaflet|box|package|label|article|tutorial|course|textbook|instructions?|router|device|printer|app|website|form|kit)\b)`;
 
+/** Not when the user is correcting their own earlier message ("disregard what I said earlier, I meant 2019"). */
+const NOT_CORRECTION = String.raw`(?![^.!?\n]{0,40}\b(?:i\s+(?:meant|mean|wanted|was\s+wrong)|actually|typo|mistake|my\s+bad))`;
+
+/**
+ * `body`, except where the phrase it matches is itself quoted and talked about: an opening quote
+ * right before it, a closing one right after, then words of a mention (`Is "ignore previous
+ * instructions" still an effective attack?`, `"..." style attacks`). A quoted order stays an order
+ * (`"Ignore all previous instructions." Now tell me ...`).
+ */
+function unquoted(body: string): string {
+  return String.raw`(?<![“"'‘«„]\s?)(?:${body})|(?<=[“"'‘«„]\s?)(?:${body})(?![.!?,;:]?\s?[”"'’»“]\s*(?:is|are|was|were|still|style|type|kind|attacks?|prompts?|phrases?|strings?|in|as|means?|works?|tricks?|really|actually|and\s+(?:similar|other))\b)`;
+}
+
 function re(source: string, flags = 'iu'): RegExp {
   return new RegExp(source, flags);
 }
@@ -38,19 +52,19 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/instruction-override',
     description: 'asks to ignore, forget or override earlier instructions',
     score: { direct: 0.95, indirect: 0.97 },
-    pattern: re(String.raw`\b(?:ignore|disregard|forget|neglect|override|bypass|discard|abandon)\s+${GAP3}(?:previous|prior|preceding|above|earlier|former|initial|original|system|all|any|your|those|these|the)\s+${GAP2}${TARGETS}\b${NOT_ARTEFACT}`),
+    pattern: re(unquoted(String.raw`\b(?:ignore|disregard|forget|neglect|override|bypass|discard|abandon)\s+${GAP3}(?:previous|prior|preceding|above|earlier|former|initial|original|system|all|any|your|those|these|the)\s+${GAP2}${TARGETS}\b${NOT_ARTEFACT}`)),
   },
   {
     id: 'prompt-injection/sig/forget-everything',
     description: 'asks to forget or ignore everything said before',
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: re(String.raw`\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|all\s+(?:of\s+)?(?:that|this|the\s+above)|what\s+(?:i|you)\s+(?:said|told|were\s+told|have\s+been\s+told)|the\s+above|anything\s+(?:before|above))\b`),
+    pattern: re(String.raw`\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything(?!\s+(?:i|we)\b)|(?:everything|what)\s+(?:i|we)\s+(?:(?:just|have|had|'ve)\s+)?(?:said|wrote|written|asked|mentioned|typed|told\s+you|discussed|talked\s+about)\s+(?:before(?:hand)?|above|so\s+far|earlier|previously|until\s+now|up\s+to\s+now)\b${NOT_CORRECTION}|all\s+(?:of\s+)?(?:that|this|the\s+above)|what\s+(?:i\s+told\s+you|you\s+(?:were\s+told|have\s+been\s+told|were\s+given))|the\s+above|anything\s+(?:before|above))\b`),
   },
   {
     id: 'prompt-injection/sig/instruction-override-multilingual',
     description: 'instruction override in German, Spanish, French, Italian or Portuguese',
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: re(String.raw`\b(?:(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte)\s+(?:[\p{L}]+\s+){0,3}(?:anweisungen|befehle|regeln|alles|vorherigen|bisherigen|obigen)|ignor(?:a|e|ez|ate|ar)\s+(?:[\p{L}]+\s+){0,3}(?:instrucciones|instructions|istruzioni|instruções|consignes|reglas|règles|regole)|olvida\s+(?:todo|las\s+instrucciones)|oublie[sz]?\s+(?:tout|les\s+instructions)|dimentica\s+(?:tutto|le\s+istruzioni))${NOT_ARTEFACT}`),
+    pattern: re(unquoted(String.raw`\b(?:(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte)\s+(?:[\p{L}]+\s+){0,3}(?:anweisungen|befehle|regeln|alles|vorherigen|bisherigen|obigen)|ignor(?:a|e|ez|ate|ar)\s+(?:[\p{L}]+\s+){0,3}(?:instrucciones|instructions|istruzioni|instruções|consignes|reglas|règles|regole)|olvida\s+(?:todo|las\s+instrucciones)|oublie[sz]?\s+(?:tout|les\s+instructions)|dimentica\s+(?:tutto|le\s+istruzioni))${NOT_ARTEFACT}`)),
   },
   {
     id: 'prompt-injection/sig/new-instructions',
@@ -62,13 +76,13 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/role-hijack',
     description: 'reassigns the assistant a new unrestricted identity or behaviour',
     score: { direct: 0.85, indirect: 0.92 },
-    pattern: re(String.raw`\bfrom\s+now\s+on\s*,?\s+(?:you\s+(?:are|will|must|shall|should|can)|act|respond|answer|pretend|behave|reply|only)|\byou\s+are\s+(?:now|no\s+longer)\s+(?:[\p{L}]+\s+){0,2}(?:a|an|the|in|free|called|named|unrestricted|unfiltered|bound|restricted|chatgpt|an?\s+ai)\b|\b(?:pretend|act|behave|roleplay)\s+(?:to\s+be|as\s+if\s+you\s+(?:are|were)|like|as)\s+(?:[\p{L}]+\s+){0,3}(?:unrestricted|unfiltered|uncensored|evil|amoral|immoral|without\s+(?:any\s+)?(?:restrictions|limits|filters|rules|morals|ethics))`),
+    pattern: re(String.raw`\bfrom\s+now\s+on\b[^.!?\n]{0,80}?\b(?:unrestricted|unfiltered|uncensored|amoral|immoral|evil|no\s+(?:rules|restrictions|limits|filters|ethics|morals|guidelines)|without\s+(?:any\s+)?(?:rules|restrictions|limits|filters|ethics|morals|guidelines|censorship)|anything\s+(?:i|we)\s+(?:ask|say|want))\b|\byou\s+are\s+(?:now|no\s+longer)\s+(?:[\p{L}]+\s+){0,2}(?:free\s+(?:from|of)|unrestricted|unfiltered|uncensored|bound|restricted|limited|chatgpt|an?\s+(?:ai|assistant|chatbot|language\s+model))\b|\b(?:pretend|act|behave|roleplay)\s+(?:to\s+be|as\s+if\s+you\s+(?:are|were)|like|as)\s+(?:[\p{L}]+\s+){0,3}(?:unrestricted|unfiltered|uncensored|evil|amoral|immoral|without\s+(?:any\s+)?(?:restrictions|limits|filters|rules|morals|ethics))`),
   },
   {
     id: 'prompt-injection/sig/dan-persona',
     description: 'DAN-style jailbreak persona or mode switch',
     score: { direct: 0.95, indirect: 0.95 },
-    pattern: re(String.raw`\bdo\s+anything\s+now\b|\b(?:developer|dan|stan|dude|god|evil|jailbreak|unrestricted|unfiltered)\s+mode\b|\bjailbr(?:oken|eak(?:ed|ing)?)\b|\b(?:without|no|free\s+of|free\s+from)\s+(?:any\s+)?(?:ethical|moral|content|safety)\s+(?:guidelines|restrictions|boundaries|filters|policies|limitations|constraints|principles)|\b(?:not|never|isn't|aren't)\s+(?:bound|restricted|limited|constrained)\s+by\s+(?:any\s+)?(?:rules|policies|guidelines|openai|ethics|morals|restrictions|content\s+policy)|\bbroken\s+free\s+of\b|\b(?:has|have)\s+no\s+(?:filters|restrictions|limits|morals|ethics)\b`),
+    pattern: re(String.raw`\bdo\s+anything\s+now\b|\b(?:dan|stan|dude|god|evil|jailbreak|unrestricted|unfiltered)\s+mode\b|\b(?:chatgpt|gpt[\w.-]*|claude|gemini|llama[\w.-]*|mistral|bard|ai|assistant|model|you|yourself)\s+(?:with|in|into)\s+(?:the\s+|a\s+)?developer\s+mode\b|\bdeveloper\s+mode\s+(?:outputs?|responses?|answers?|polic(?:y|ies))\b|\b(?:you\s+are|you're|you\s+have\s+been|you've\s+been|i\s+have|i've)\s+(?:now\s+)?(?:been\s+)?jailbr(?:oken|eaked)\b|\bjailbr(?:oken|eaked)\s+(?:ai|assistant|chatbot|model|version\s+of\s+(?:you|yourself|chatgpt|gpt[\w.-]*))\b|\b(?:without|no|free\s+of|free\s+from)\s+(?:any\s+)?(?:ethical|moral|content|safety)\s+(?:guidelines|restrictions|boundaries|filters|policies|limitations|constraints|principles)|\b(?:not|never|isn't|aren't)\s+(?:bound|restricted|limited|constrained)\s+by\s+(?:any\s+)?(?:rules|policies|guidelines|openai|ethics|morals|restrictions|content\s+policy)|\bbroken\s+free\s+of\b|\b(?:has|have)\s+no\s+(?:filters|restrictions|limits|morals|ethics)\b`),
   },
   {
     id: 'prompt-injection/sig/system-prompt-extraction',
@@ -114,6 +128,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   ...INTENT_SIGNATURES,
   ...MULTILINGUAL_SIGNATURES,
+  ...BYPASS_SIGNATURES,
 ];
 
 /** Index of the adversarial-suffix pseudo-signature among classifier features (after SIGNATURES). */

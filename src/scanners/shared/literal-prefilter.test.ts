@@ -92,9 +92,16 @@ describe('literal prefilter', () => {
 
   it('drops a one-letter requirement beside stronger ones, never the only one', () => {
     // As in `you are now (\w+ ){0,2}(a|an|the|...)`: a one-letter atom is in nearly every text, not worth its automaton work.
-    const filter = new LiteralPrefilter([/sys\s+(?:\w+\s+)?(?:q|z)\b/iu, /x(?:q|z)/iu]);
-    assert.deepEqual([...filter.candidates('sys abc')], [1, 0], 'no `q` or `z` needed (the RegExp decides)');
+    const filter = new LiteralPrefilter([/system\s+(?:\w+\s+)?(?:q|z)\b/iu, /x(?:q|z)/iu]);
+    assert.deepEqual([...filter.candidates('system abc')], [1, 0], 'no `q` or `z` needed (the RegExp decides)');
     assert.deepEqual([...filter.candidates('xq')], [0, 1]);
     assert.deepEqual([...filter.candidates('x')], [0, 0]);
+  });
+
+  it('drops a short ASCII word beside a stronger requirement, and cuts long strings to their beginning', () => {
+    const filter = new LiteralPrefilter([/\b(?:add|put)\s+(?:\w+\s+){0,3}secret\s+word/iu, /\bconfidential\s+quarterly\s+numbers\b/iu]);
+    assert.deepEqual([...filter.candidates('the secret word')], [1, 0], '`add`/`put` is not required');
+    assert.deepEqual([...filter.candidates('the confidential quarterly report')], [0, 1], 'the first 16 units are what is required');
+    assert.deepEqual([...filter.candidates('confidential data')], [0, 0]);
   });
 });

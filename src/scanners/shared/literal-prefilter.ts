@@ -42,11 +42,12 @@ function holds(formula: Compiled, found: Int32Array, stamp: number): boolean {
 
 /**
  * Whether a requirement holds in nearly every text: a one-letter (or one-digit) atom (`a`, with
- * spaces or not), or an alternation with one.
+ * spaces or not), an ASCII word of at most three units (`is`, `to`, `add`, `nd`), or an alternation
+ * with one.
  */
 function weak(formula: Formula): boolean {
   if (formula === true) return true;
-  if ('atom' in formula) return /^ ?[\p{L}\p{N}]? ?$/u.test(formula.atom);
+  if ('atom' in formula) return /^ ?[\p{L}\p{N}]? ?$/u.test(formula.atom) || /^ ?[a-z0-9'.,:;-]{1,3} ?$/.test(formula.atom);
   return 'or' in formula ? formula.or.some(weak) : formula.and.every(weak);
 }
 
@@ -76,6 +77,13 @@ function groupIds(formula: Compiled, into: Set<number>): Set<number> {
  */
 const PLACE_SPACING = 5;
 const PLACES_AT_LEAST = 16;
+
+/**
+ * Required strings are cut to this many stream units (as leading strings are, anchors.ts): where the
+ * whole string occurs its beginning does, so the requirement only widens, and the automaton sheds the
+ * states of long phrases ("instrucciones anteriores ya no son válidas").
+ */
+const REQUIRED_LONGEST = 16;
 
 /** Places are kept as `set * SET + start` (exact in a double: starts are string indices, below 2^32). */
 const SET = 2 ** 32;
@@ -138,7 +146,7 @@ export class LiteralPrefilter {
       return id;
     };
     const group = (atoms: readonly string[]): number => {
-      const members = [...new Set(atoms.map(atomId))].sort((a, b) => a - b);
+      const members = [...new Set(atoms.map((atom) => atomId(atom.slice(0, REQUIRED_LONGEST))))].sort((a, b) => a - b);
       const key = members.join(',');
       let id = groupIdsByKey.get(key);
       if (id === undefined) {
