@@ -53,7 +53,7 @@ export const BYPASS_SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/safety-bypass',
     description: "asks the model to bypass, disable or ignore its own filters, guardrails or safety training",
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: re(String.raw`\b(?:bypass|disable|deactivate|turn\s+off|switch\s+off|shut\s+off|remove|circumvent|evade|override|lift|suspend|get\s+around|work\s+around|break\s+free\s+(?:of|from)|ignore|disregard|drop|abandon|forget)\s+(?:all\s+(?:of\s+)?)?(?:your|its)\s+${QUALIFIERS}${SAFEGUARDS}\b|\b(?:bypass|disable|deactivate|turn\s+off|switch\s+off|circumvent|override|get\s+around|work\s+around|break\s+free\s+(?:of|from)|remove)\s+(?:all\s+(?:of\s+)?)?(?:your|its)\s+${QUALIFIERS}${CONSTRAINTS}\b`),
+    pattern: re(String.raw`\b(?:bypass|disable|deactivate|turn\s+off|switch\s+off|shut\s+off|remove|circumvent|evade|override|lift|suspend|get\s+around|work\s+around|break\s+free\s+(?:of|from)|ignore|disregard|drop|abandon|forget)\s+(?:all\s+(?:of\s+)?)?(?:your|its)\s+${QUALIFIERS}${SAFEGUARDS}\b|\b(?:bypass|disable|deactivate|turn\s+off|switch\s+off|circumvent|override|get\s+around|work\s+around|break\s+free\s+(?:of|from)|remove)\s+(?:all\s+(?:of\s+)?)?(?:your|its)\s+${QUALIFIERS}${CONSTRAINTS}\b|\bwithout\s+(?:any\s+(?:of\s+)?)?(?:your|its)\s+${QUALIFIERS}${SAFEGUARDS}\b|\b(?:deaktiviere|deaktivieren\s+sie|ignoriere|umgehe|missachte)\s+(?:ich\s+)?(?:alle\s+|deine\s+|ihre\s+|die\s+){0,2}(?:sicherheits(?:regeln|filter|richtlinien|vorgaben|mechanismen)|inhaltsfilter|filter|schutzmechanismen|richtlinien)\b|\b(?:desactiva|ignora|omite|elude|evita)\s+(?:todos\s+|todas\s+)?(?:tus|los|las|sus)\s+(?:filtros|restricciones|reglas\s+de\s+seguridad|pol[íi]ticas\s+de\s+contenido|salvaguardas)\b|\b(?:d[ée]sactive|ignore|contourne)\s+(?:tous\s+|toutes\s+)?(?:tes|vos|les|ses)\s+(?:filtres|restrictions|r[èe]gles\s+de\s+s[ée]curit[ée]|garde-fous|protections)\b`),
   },
   {
     id: 'prompt-injection/sig/restriction-lifted',
@@ -89,7 +89,7 @@ export const BYPASS_SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/refusal-suppression',
     description: 'forbids refusing or demands an affirmative opening ("Sure, here is"), so a refusal cannot start',
     score: { direct: 0.9, indirect: 0.9 },
-    pattern: re(String.raw`\b(?:do\s+not|don't|dont|never|must\s+not|may\s+not|cannot|can't|can\s+not|won't|will\s+not|shall\s+not)\s+(?:ever\s+)?(?:refuse|decline)\s+(?=(?:to\s+)?(?:answer|respond|reply|help|comply)\b|(?:any|my|this|the|a)\s+(?:request|question|prompt|query|task)|anything\b|me\b)|\brefus(?:al|ing)s?\s+(?:is|are)\s+not\s+(?=(?:an?\s+)?(?:option|allowed|permitted|possible)\b)|\bwithout\s+(?:any\s+)?(?:refus(?=als?\b|ing\b)|morali[sz](?=[\p{L}]))|\b(?:start|begin|open|preface)\s+(?:your\s+|the\s+|each\s+|every\s+)?(?:response|answer|reply|output|message)s?\s+with\s*[:"'“‘«]\s*(?=sure|certainly|absolutely|of\s+course|yes\s+master|here\s+is\s+how|bien\s+s[uû]r|claro|natürlich)|\bne\s+refuse\s+(?:pas|jamais)\b|\bno\s+(?:te\s+)?niegues\b`),
+    pattern: re(String.raw`\b(?:do\s+not|don't|dont|never|must\s+not|may\s+not|cannot|can't|can\s+not|won't|will\s+not|shall\s+not)\s+(?:ever\s+)?(?:refuse|decline)\s+(?=(?:to\s+)?(?:answer|respond|reply|help|comply)\b|(?:any|my|this|the|a)\s+(?:request|question|prompt|query|task)|anything\b|me\b)|\brefus(?:al|ing)s?\s+(?:is|are)\s+not\s+(?=(?:an?\s+)?(?:option|allowed|permitted|possible)\b)|\bwithout\s+(?:any\s+)?(?:refus(?=als?\b|ing\b)|morali[sz](?=[\p{L}]))|\b(?:start|begin|open|preface)\s+(?:your\s+|the\s+|each\s+|every\s+)?(?:response|answer|reply|output|message)s?\s+with\s*[:"'“‘«]\s*(?=sure|certainly|absolutely|of\s+course|yes\s+master|here\s+is\s+how|bien\s+s[uû]r|claro|natürlich)|\bne\s+refuse\s+(?:pas|jamais)\b|\bno\s+(?:te\s+)?niegues\b|\b(?:do\s+not|don't|dont|never)\s+(?:ever\s+)?(?:refuse|decline)\s*(?=[,;.!]|\s+(?:or|and|dont|don't|do\s+not|never)\b)|\b(?:must\s+not|mustn't|should\s+not|shouldn't|may\s+not|can(?:not|'t)|never|do\s+not|don't|dont)\s+(?:contain|include|use|start\s+with|begin\s+with)\s+(?:the\s+(?:words?|phrases?)\s+)?[:"'“‘«]?\s*(?=i'?m\s+sorry|i\s+am\s+sorry|sorry|i\s+cannot|i\s+can't|cannot|unable|as\s+an\s+ai)|\b(?:must\s+not|mustn't|should\s+not|shouldn't|never|do\s+not|don't|dont)\s+say\s+(?:the\s+(?:words?|phrases?)\s+)?[:"'“‘«]?\s*(?=i\s+cannot|i\s+can't|i'?m\s+unable|i\s+am\s+unable|as\s+an\s+ai)|\bverweigere\s+(?:nichts|niemals)\b`),
   },
   {
     id: 'prompt-injection/sig/instructions-void',
@@ -101,7 +101,19 @@ export const BYPASS_SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/exfiltration-request',
     description: 'asks to put the conversation, instructions, user data or credentials into a URL, image, link, webhook or e-mail',
     score: { direct: 0.6, indirect: 0.95 },
-    pattern: re(String.raw`\b${SENSITIVE}\b(?<=\b(?:append|add|include|embed|encode|put|send|post|forward|attach|insert|exfiltrate|upload|transmit|leak|e-?mail|paste)\b[^\n]{0,60}?\b${SENSITIVE})(?=[^\n]{0,80}?\b(?:to|into|in|as|via|inside|within|onto)\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}${SINK})|!\[[^\]\n]{0,100}\]\(https?://(?=[^)\s]{0,200}(?:\{|%7b|\[|<)[^)\n]{0,100}?(?:user|e-?mail|name|history|message|conversation|secret|password|token|data|prompt))`),
+    pattern: re(String.raw`\b${SENSITIVE}\b(?<=\b(?:append|add|include|embed|encode|put|send|post|forward|attach|insert|exfiltrate|upload|transmit|leak|e-?mail|paste)\b[^\n]{0,60}?\b${SENSITIVE})(?=[^\n]{0,80}?\b(?:to|into|in|as|via|inside|within|onto)\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?(?:[\w-]+\s+){0,2}${SINK})`),
+  },
+  {
+    id: 'prompt-injection/sig/image-exfiltration',
+    description: 'a Markdown image whose URL is a template for data ({user email}) or ends in an empty parameter to be filled',
+    score: { direct: 0.9, indirect: 0.95 },
+    pattern: re(String.raw`!\[[^\]\n]{0,100}\]\(https?://(?=[^)\s]{0,200}(?:\{|%7b|\[|<)[^)\n]{0,100}?(?:user|e-?mail|name|history|message|conversation|chat|secret|password|token|data|prompt|key))|!\[[^\]\n]{0,100}\]\(https?://(?=[^)\s]{0,200}[?&][\w-]{1,24}=\))`),
+  },
+  {
+    id: 'prompt-injection/sig/permission-grant',
+    description: 'claims authority to grant the model new permissions ("you may now disclose ...", "the assistant is authorized to share ...")',
+    score: { direct: 0.85, indirect: 0.95 },
+    pattern: re(String.raw`\byou\s+(?:may|can|are\s+(?:now\s+)?(?:allowed|permitted|authori[sz]ed|cleared|free))\s+(?:to\s+)?now\s+(?=(?:to\s+)?(?:share|disclose|reveal|leak|ignore|bypass|answer\s+(?:anything|everything|freely)|output|print|give\s+out|access))|\b(?:the\s+)?(?:assistant|ai|model|bot|chatbot)\s+(?:is|has\s+been)\s+(?:now\s+|hereby\s+|officially\s+){0,2}(?:authori[sz]ed|permitted|allowed|cleared)\s+to\s+(?=share|disclose|reveal|ignore|bypass|release|give\s+out)|\byou\s+are\s+(?:now\s+|hereby\s+){1,2}(?:authori[sz]ed|permitted|allowed|cleared)\s+to\s+(?=share|disclose|reveal|ignore|bypass|release|give\s+out)`),
   },
   {
     id: 'prompt-injection/sig/tool-abuse',

@@ -11,7 +11,7 @@ import { BYPASS_SIGNATURES } from './bypass-signatures.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
-export const SIGNATURES_VERSION = '2026.11.4';
+export const SIGNATURES_VERSION = '2026.11.5';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
@@ -88,7 +88,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/system-prompt-extraction',
     description: 'asks to reveal the system prompt or hidden instructions',
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: re(String.raw`\b(?:reveal|show|print|repeat|output|display|tell|give|spell\s+out|leak|share|write\s+(?:out|down)|recite|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?${GAP3}(?:system\s+prompt|(?:initial|original|hidden|secret|internal|pre-?prompt|first)\s+(?:prompt|instructions|message)|(?:your|the)\s+(?:instructions|prompt|rules)\s+(?:above|verbatim|word\s+for\s+word|exactly))|\brepeat\s+(?:[\p{L}]+\s+){0,2}(?:words|text|everything|lines)\s+above\b|\b(?:everything|text|words)\s+(?:above|before)\s+(?:this\s+(?:line|message)|starting\s+with)\b`),
+    pattern: re(String.raw`\b(?:reveal|show|print|repeat|output|display|tell|give|spell\s+out|leak|share|write\s+(?:out|down)|recite|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?${GAP3}(?:system\s+(?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal|pre-?prompt|first)\s+(?:prompt|instructions|message)|(?:your|the)\s+(?:instructions|prompt|rules)\s+(?:above|verbatim|word\s+for\s+word|exactly))|\brepeat\s+(?:[\p{L}]+\s+){0,2}(?:words|text|everything|lines)\s+above\b|\b(?:everything|text|words)\s+(?:above|before)\s+(?:this\s+(?:line|message)|starting\s+with)\b|\b(?:translate|summari[sz]e|paraphrase|encode|quote|rewrite)\s+(?:all\s+(?:of\s+)?)?(?:your|the\s+assistant's|the\s+model's)\s+(?:system\s+(?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal)\s+(?:prompt|instructions|message|rules)|instructions|rules|prompt)\b`),
   },
   {
     id: 'prompt-injection/sig/delimiter-injection',
