@@ -11,7 +11,7 @@ import { BYPASS_SIGNATURES } from './bypass-signatures.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
-export const SIGNATURES_VERSION = '2026.11.5';
+export const SIGNATURES_VERSION = '2026.11.6';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
@@ -28,6 +28,12 @@ const TARGETS = String.raw`(?:instructions?|prompts?|rules|directives?|guideline
 
 /** Not when the instructions belong to a named artefact ("ignore the previous instructions in the manual"). */
 const NOT_ARTEFACT = String.raw`(?!\s+(?:in|from|of|on|for)\s+(?:the|this|that|my|our|his|her|their)\s+(?:[\p{L}-]+\s+)?(?:manual|guide|handbook|documentation|docs|readme|book|recipe|leaflet|box|package|label|article|tutorial|course|textbook|instructions?|router|device|printer|app|website|form|kit)\b)`;
+
+/**
+ * "system prompt" owned by the model being asked ("your system prompt", "the system prompt"), not the topic
+ * ("What is a system prompt?", "tell me about system prompts in general").
+ */
+const MODEL_OWNED = String.raw`(?:your|ur|its|the|this|that|entire|full|whole|exact|complete)\s+(?:(?:entire|full|whole|exact|complete|current|original)\s+)?`;
 
 /** Not when the user is correcting their own earlier message ("disregard what I said earlier, I meant 2019"). */
 const NOT_CORRECTION = String.raw`(?![^.!?\n]{0,40}\b(?:i\s+(?:meant|mean|wanted|was\s+wrong)|actually|typo|mistake|my\s+bad))`;
@@ -88,7 +94,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/system-prompt-extraction',
     description: 'asks to reveal the system prompt or hidden instructions',
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: re(String.raw`\b(?:reveal|show|print|repeat|output|display|tell|give|spell\s+out|leak|share|write\s+(?:out|down)|recite|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?${GAP3}(?:system\s+(?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal|pre-?prompt|first)\s+(?:prompt|instructions|message)|(?:your|the)\s+(?:instructions|prompt|rules)\s+(?:above|verbatim|word\s+for\s+word|exactly))|\brepeat\s+(?:[\p{L}]+\s+){0,2}(?:words|text|everything|lines)\s+above\b|\b(?:everything|text|words)\s+(?:above|before)\s+(?:this\s+(?:line|message)|starting\s+with)\b|\b(?:translate|summari[sz]e|paraphrase|encode|quote|rewrite)\s+(?:all\s+(?:of\s+)?)?(?:your|the\s+assistant's|the\s+model's)\s+(?:system\s+(?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal)\s+(?:prompt|instructions|message|rules)|instructions|rules|prompt)\b`),
+    pattern: re(String.raw`\b(?:reveal|show|print|repeat|output|display|tell|give|spell\s+out|leak|share|write\s+(?:out|down)|recite)\s+(?:me\s+|us\s+)?${GAP3}(?:${MODEL_OWNED}system\s+(?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal|pre-?prompt|first)\s+(?:prompt|instructions|message)|(?:your|the)\s+(?:instructions|prompt|rules)\s+(?:above|verbatim|word\s+for\s+word|exactly))|\bwhat\s+(?:is|are|was|were)\s+(?:your|ur|its|the\s+(?:assistant|bot|model|ai)'s)\s+(?:[\p{L}-]+\s+)?(?:system\s+(?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal|pre-?prompt|first)\s+(?:prompt|instructions|message))|\brepeat\s+(?:[\p{L}]+\s+){0,2}(?:words|text|everything|lines)\s+above\b|\b(?:everything|text|words)\s+(?:above|before)\s+(?:this\s+(?:line|message)|starting\s+with)\b|\b(?:translate|summari[sz]e|paraphrase|encode|quote|rewrite)\s+(?:all\s+(?:of\s+)?)?(?:your|the\s+assistant's|the\s+model's)\s+(?:system\s+(?:prompt|message|instructions)|(?:initial|original|hidden|secret|internal)\s+(?:prompt|instructions|message|rules)|instructions|rules|prompt)\b`),
   },
   {
     id: 'prompt-injection/sig/delimiter-injection',
