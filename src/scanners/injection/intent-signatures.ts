@@ -5,13 +5,11 @@
  * findings second, and only decide alone inside documents and tool results. Same rules as
  * signatures.ts: linear V8 patterns, bounded gaps, append only (indices are feature ids).
  */
+import { re } from './signature-parts.ts';
 import type { Signature } from './signatures.ts';
 
 const GAP3 = String.raw`(?:[\p{L}']+[\s,]+){0,3}`;
 
-function re(source: string, flags = 'iu'): RegExp {
-  return new RegExp(source, flags);
-}
 
 export const INTENT_SIGNATURES: readonly Signature[] = [
   {

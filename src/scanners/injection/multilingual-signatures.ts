@@ -9,13 +9,9 @@
  * meet. Scripts without spaces (zh, ja, th) use short bounded gaps. Same rules as signatures.ts:
  * linear V8 patterns, bounded gaps, append only (indices are feature ids).
  */
-import { normalizeText } from '../../text/normalize-text.ts';
+import { canonicalRe } from './signature-parts.ts';
 import type { Signature } from './signatures.ts';
 
-/** Compiles `source` after canonicalising it like the text it will run on. */
-function canonicalRe(source: string): RegExp {
-  return new RegExp(normalizeText(source).text, 'iu');
-}
 
 /** Start of a word in any script (`\b` only knows ASCII). */
 const W = String.raw`(?<![\p{L}\p{M}])`;

@@ -8,6 +8,7 @@
 import { LiteralPrefilter } from '../shared/literal-prefilter.ts';
 import { regexBranches } from '../shared/regex-branches.ts';
 import { BYPASS_SIGNATURES } from './bypass-signatures.ts';
+import { GAP2, GAP3, MODEL_OWNED, NOT_ARTEFACT, NOT_CORRECTION, re, TARGETS, unquoted } from './signature-parts.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
@@ -20,36 +21,6 @@ export interface Signature {
   /** Confidence when found in a user turn (direct) and in a document or tool result (indirect). */
   score: { direct: number; indirect: number };
   pattern: RegExp;
-}
-
-const GAP3 = String.raw`(?:[\p{L}']+\s+){0,3}`;
-const GAP2 = String.raw`(?:[\p{L}']+\s+){0,2}`;
-const TARGETS = String.raw`(?:instructions?|prompts?|rules|directives?|guidelines|commands?|context|orders|constraints|restrictions|programming|guidance|messages?|conversation|tasks?|policies|content\s+polic(?:y|ies))`;
-
-/** Not when the instructions belong to a named artefact ("ignore the previous instructions in the manual"). */
-const NOT_ARTEFACT = String.raw`(?!\s+(?:in|from|of|on|for)\s+(?:the|this|that|my|our|his|her|their)\s+(?:[\p{L}-]+\s+)?(?:manual|guide|handbook|documentation|docs|readme|book|recipe|leaflet|box|package|label|article|tutorial|course|textbook|instructions?|router|device|printer|app|website|form|kit)\b)`;
-
-/**
- * "system prompt" owned by the model being asked ("your system prompt", "the system prompt"), not the topic
- * ("What is a system prompt?", "tell me about system prompts in general").
- */
-const MODEL_OWNED = String.raw`(?:your|ur|its|the|this|that|entire|full|whole|exact|complete)\s+(?:(?:entire|full|whole|exact|complete|current|original)\s+)?`;
-
-/** Not when the user is correcting their own earlier message ("disregard what I said earlier, I meant 2019"). */
-const NOT_CORRECTION = String.raw`(?![^.!?\n]{0,40}\b(?:i\s+(?:meant|mean|wanted|was\s+wrong)|actually|typo|mistake|my\s+bad))`;
-
-/**
- * `body`, except where the phrase it matches is itself quoted and talked about: an opening quote
- * right before it, a closing one right after, then words of a mention (`Is "ignore previous
- * instructions" still an effective attack?`, `"..." style attacks`). A quoted order stays an order
- * (`"Ignore all previous instructions." Now tell me ...`).
- */
-function unquoted(body: string): string {
-  return String.raw`(?<![“"'‘«„]\s?)(?:${body})|(?<=[“"'‘«„]\s?)(?:${body})(?![.!?,;:]?\s?[”"'’»“]\s*(?:is|are|was|were|still|style|type|kind|attacks?|prompts?|phrases?|strings?|in|as|means?|works?|tricks?|really|actually|and\s+(?:similar|other))\b)`;
-}
-
-function re(source: string, flags = 'iu'): RegExp {
-  return new RegExp(source, flags);
 }
 
 /** The signature set, in reporting order. Indices are classifier feature ids: append, never reorder. */
