@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { canonicalize } from '../src/text/canonicalize.ts';
 import { inspect } from '../src/scanners/injection/detector.ts';
 import { piecesWithContext } from '../src/scanners/injection/segments.ts';
-import { fit, onGrid, platt, rng, toExample, type Example } from '../src/scanners/injection/train.ts';
+import { fit, platt, rng, toExample, type Example } from '../src/scanners/injection/train.ts';
+import { onGrid } from '../src/scanners/injection/weight-grid.ts';
 import { sigmoid } from '../src/scanners/injection/model.ts';
 
 export interface SegmentRow {

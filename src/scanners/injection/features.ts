@@ -188,7 +188,7 @@ export const gibberishHash = (level: number): number => hashCodes(0x6a09e667, [l
  * 2^(53 + e) exactly. So when the magnitudes of the summed weights add up to less than the limit
  * returned, 2^(52 + e) (one bit spare for the rounding of that bound itself), no addition rounds, in
  * any order: the result is the exact sum, the same double the ascending order gives. Weights trained
- * onto a grid (train.ts `onGrid`) give a limit no text reaches. O(weights); callers compute it once
+ * onto the grid (weight-grid.ts `onGrid`) give a limit no text reaches. O(weights); callers compute it once
  * per model.
  */
 export function exactSumLimit(weights: Float32Array): number {

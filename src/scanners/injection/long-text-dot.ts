@@ -21,6 +21,7 @@
  */
 import { ANY_PUNCT_CUE, BIGRAM_SALT, CLASS, FNV_OFFSET, FNV_PRIME, foldLeet, gibberishHash, GRAM_SEED, LEETCHAR, LETTER, normValue, PUNCT_CUES, PUNCT_HASHES, punctWindowText, UNIGRAM_SALT } from './features.ts';
 import { gibberishLevel } from './gibberish.ts';
+import { gridUnits, WEIGHT_STEP } from './weight-grid.ts';
 
 
 /**
@@ -116,9 +117,14 @@ function mark(held: Int32Array, top: Int32Array, index: number): void {
  * featureDot's ascending sum, drainDot's walk (feature-bitmap.ts): `weights[index] ?? 0` over the buckets
  * from the lowest, starting from 0, so the same additions in the same order. Clears the bitmaps; writes the
  * sum and the bucket count into `drained`.
+ *
+ * With `steps` (the weights as int16 counts of WEIGHT_STEP, weight-grid.ts) the walk adds the counts
+ * instead: an exact integer, which times WEIGHT_STEP is the exact sum, and on the grid every order of
+ * float additions gives that exact sum too. The same walk either way: only the table read differs, and a
+ * model's weights are on the grid or not, so the load site sees one array type in a process.
  */
 const drained = { sum: 0, count: 0 };
-function drain(weights: Float32Array, summaryWords: number): void {
+function drain(weights: Float32Array | Int16Array, scale: number, summaryWords: number): void {
   const held = bitmap;
   const top = summary;
   let sum = 0;
@@ -142,7 +148,7 @@ function drain(weights: Float32Array, summaryWords: number): void {
     }
   }
   dirty = false;
-  drained.sum = sum;
+  drained.sum = sum * scale;
   drained.count = count;
 }
 /** The current word's folded codes at [1, size], with room for the padding spaces (grown on demand). */
@@ -268,7 +274,9 @@ export function longTextDot(text: string, extra: readonly number[], bits: number
   if (cues !== 0) punctCues(text, lowered, mask);
   for (let level = gibberishLevel(text); level >= 1; level--) mark(held, top, gibberishHash(level) & mask);
   // featureDot without the certificate: the buckets ascending, then the extras as given.
-  drain(weights, summaryWords);
+  const steps = gridUnits(weights);
+  if (steps) drain(steps, WEIGHT_STEP, summaryWords);
+  else drain(weights, 1, summaryWords);
   let sum = drained.sum;
   for (let i = 0; i < extra.length; i++) sum += weights[size + extra[i]!] ?? 0;
   out.sum = sum;

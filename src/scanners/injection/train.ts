@@ -69,18 +69,6 @@ export function fit(examples: readonly Example[], options: TrainOptions): { weig
   return { weights: Float32Array.from(weights), bias };
 }
 
-/**
- * Weights rounded to multiples of `step` (2^-16 by default: at most 7.6e-6 from the fitted value, far
- * below what moves a score). Every sum of them is then exact in a double, in any order, far past any
- * text's length (exactSumLimit, features.ts), so scoring can add a text's features as it finds them
- * instead of in ascending bucket order.
- */
-export function onGrid(weights: Float32Array, step = 2 ** -16): Float32Array {
-  const out = new Float32Array(weights.length);
-  for (let i = 0; i < weights.length; i++) out[i] = Math.round(weights[i]! / step) * step;
-  return out;
-}
-
 export function margin(weights: Float32Array, bias: number, vector: SparseVector): number {
   let sum = 0;
   for (const index of vector.indices) sum += weights[index] ?? 0;
