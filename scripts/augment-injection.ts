@@ -4,6 +4,9 @@
  *   negatives, read through the same canonicalisation and views as at inference: the model sees
  *   decoded and half-decoded forms, and learns that an encoded surface alone is no evidence;
  * - our own hard negatives (prompt-negatives.txt), benign prompts full of trigger words;
+ * - our own everyday prompts in 19 languages (multilingual-negatives.txt): the data's translated attacks
+ *   (PurpleLlama :mt) cover languages its benign translations (MT-bench) do not, Russian, Korean,
+ *   Vietnamese, Indonesian, Tagalog, Chinese and Arabic among them, so the language alone read as an attack;
  * - synthetic optimised-suffix attacks: a prompt with a trailing soup of words glued to symbols and
  *   case flips (the texture of GCG suffixes), so the gibberish features get positive evidence; code
  *   and JSON negatives in the data teach where soup is normal.
@@ -24,6 +27,13 @@ interface Row {
 const PROMPT_NEGATIVES = readFileSync(join(import.meta.dirname, 'prompt-negatives.txt'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '');
 /** Each hard negative counts this many times (they are few against ~1300 attack rows). */
 const HARD_NEGATIVE_COPIES = 4;
+/**
+ * Our own benign prompts in the languages the data has as attacks only (40 each) and in 12 more (15 each),
+ * a third of each language's with trigger words used innocently; written for Bulwark, not drawn from a dataset.
+ */
+const MULTILINGUAL_NEGATIVES = readFileSync(join(import.meta.dirname, 'multilingual-negatives.txt'), 'utf8').split('\n').map((line) => line.trim().replace(/\\n/g, '\n')).filter((line) => line !== '');
+/** Two copies: 920 lines against the 675 translated attacks of the train split. */
+const MULTILINGUAL_COPIES = 2;
 const TRANSFORMED = 600;
 const SUFFIXED = 300;
 const MAX_LENGTH = 2000;
@@ -76,6 +86,7 @@ export function augmentExamples(rows: readonly Row[], fitIdx: readonly number[],
   // Our own hard negatives (prompt-negatives.txt): instructions of a manual or a recipe, processes to
   // kill, systems and prompts talked about; the data has almost none, so trigger words alone won.
   for (let copy = 0; copy < HARD_NEGATIVE_COPIES; copy++) for (const text of PROMPT_NEGATIVES) add(text, 0);
+  for (let copy = 0; copy < MULTILINGUAL_COPIES; copy++) for (const text of MULTILINGUAL_NEGATIVES) add(text, 0);
   const short = fitIdx.filter((index) => rows[index]!.text.length <= 600);
   const vocab = vocabulary(rows, fitIdx);
   for (let i = 0; i < Math.min(SUFFIXED, short.length); i++) add(`${rows[pick(short, random)]!.text} ${soupSuffix(random, vocab)}`);

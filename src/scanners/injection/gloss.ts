@@ -17,27 +17,36 @@ import { codeUnitsOf } from '../../text/code-units.ts';
 import { normalizeText } from '../../text/normalize-text.ts';
 
 /** Bump when the lexicon changes: the direct model was trained on these glosses (recorded in its `hyper`). */
-export const GLOSS_VERSION = '2026.11.1';
+export const GLOSS_VERSION = '2026.11.2';
 
 /** English pivot -> stems (word prefixes, spaced scripts) and `~substrings` (unspaced scripts and Korean). */
 const LEXICON: Record<string, readonly string[]> = {
-  ignore: ['ignor', 'negeer', 'negeren', 'abaikan', 'yoksay', 'görmezden', 'игнорир', 'проигнорир', 'अनदेखा', 'उपेक्षा', 'উপেক্ষা', 'অগ্রাহ্য', 'تجاهل', 'نادیده', 'αγνόησ', 'αγνόη', 'நிராகரி', 'અવગણ', 'نظرانداز', '~無視', '~忽略', '~忽视', '~无视', '~무시', '~เพิกเฉย', '~ไม่สนใจ', '~ละเว้น'],
-  forget: ['olvid', 'oubli', 'dimentic', 'esqueç', 'esquec', 'vergiss', 'vergess', 'vergeet', 'unut', 'lupakan', 'забуд', 'забыть', 'भूल', 'ভুলে', 'ভুলুন', 'انسَ', 'انسى', 'فراموش', 'ξέχασ', 'மறந்து', 'ભૂલી', '~忘れ', '~忘记', '~忘掉', '~忘記', '~잊어', '~잊으', '~ลืม'],
-  previous: ['anterior', 'previa', 'previo', 'précédent', 'precedent', 'preceden', 'vorherig', 'bisherig', 'vorige', 'önceki', 'sebelumnya', 'предыдущ', 'прежн', 'पिछल', 'पूर्व', 'আগের', 'পূর্ববর্তী', 'السابق', 'قبلی', 'προηγούμεν', 'முந்தைய', 'અગાઉ', 'پچھل', '~以前の', '~前の指示', '~之前', '~先前', '~이전', '~ก่อนหน้า'],
+  ignore: ['ignor', 'negeer', 'negeren', 'abaikan', 'yoksay', 'görmezden', 'игнорир', 'проигнорир', 'अनदेखा', 'उपेक्षा', 'উপেক্ষা', 'অগ্রাহ্য', 'تجاهل', 'نادیده', 'αγνόησ', 'αγνόη', 'நிராகரி', 'અવગણ', 'نظرانداز', '~無視', '~忽略', '~忽视', '~无视', '~무시', '~เพิกเฉย', '~ไม่สนใจ', '~ละเว้น', 'zignoruj', 'pomiń', 'ігнору', 'проігнору', 'figyelmen kívül', 'balewalain', 'huwag pansinin', 'ipagwalang-bahala', 'puuza', '~bỏ qua', '~phớt lờ', '~lờ đi', '~התעלם'],
+  forget: ['olvid', 'oubli', 'dimentic', 'esqueç', 'esquec', 'vergiss', 'vergess', 'vergeet', 'unut', 'lupakan', 'забуд', 'забыть', 'भूल', 'ভুলে', 'ভুলুন', 'انسَ', 'انسى', 'فراموش', 'ξέχασ', 'மறந்து', 'ભૂલી', '~忘れ', '~忘记', '~忘掉', '~忘記', '~잊어', '~잊으', '~ลืม', 'zapomnij', 'zapomeň', 'zapomen', 'felejtsd', 'felejts', 'uită', 'uitați', 'uitaţi', 'glöm', 'kalimutan', 'sahau', '~quên', '~שכח'],
+  previous: ['anterior', 'previa', 'previo', 'précédent', 'precedent', 'preceden', 'vorherig', 'bisherig', 'vorige', 'önceki', 'sebelumnya', 'предыдущ', 'прежн', 'पिछल', 'पूर्व', 'আগের', 'পূর্ববর্তী', 'السابق', 'قبلی', 'προηγούμεν', 'முந்தைய', 'અગાઉ', 'پچھل', '~以前の', '~前の指示', '~之前', '~先前', '~이전', '~ก่อนหน้า', 'poprzedni', 'anterioar', 'wcześniejsz', 'попередн', 'předchozí', 'dřívější', 'korábbi', 'előző', 'tidigare', 'föregående', 'nakaraang', 'naunang', 'yaliyotangulia', 'zilizopita', 'iliyopita', 'terdahulu', 'sebelum ini', '~trước đó', '~trước đây', '~הקודמות', '~הקודמים', '~הקודמת'],
   above: ['obigen', 'bovenstaand', 'yukarıdaki', 'вышеуказ', 'ऊपर', 'উপরের', 'أعلاه', '~上記', '~以上', '~上面', '~위의', '~ข้างต้น', 'arriba', 'ci-dessus', 'acima', 'hierboven', 'yukarıda', 'выше', 'παραπάνω', 'மேலே', 'ઉપર', 'اوپر'],
-  instructions: ['instruccion', 'instrucción', 'consigne', 'istruzion', 'instruç', 'instruc', 'anweisung', 'instructie', 'talimat', 'instruksi', 'petunjuk', 'инструкц', 'указани', 'निर्देश', 'নির্দেশ', 'التعليمات', 'تعليمات', 'دستورالعمل', 'οδηγί', 'அறிவுறுத்த', 'સૂચના', 'ہدایات', '~指示', '~指令', '~命令', '~지시', '~지침', '~คำสั่ง', '~คําสั่ง'],
-  password: ['contraseñ', 'senha', 'passwort', 'kennwort', 'wachtwoord', 'şifre', 'sandi', 'пароль', 'пароля', 'पासवर्ड', 'पासवर्ड', 'পাসওয়ার্ড', 'المرور', 'رمز', 'κωδικ', 'கடவுச்சொல்', 'પાસવર્ડ', '~パスワード', '~密码', '~密碼', '~비밀번호', '~암호', '~รหัสผ่าน', 'passphrase', 'mot de passe'],
-  secret: ['secret', 'segret', 'segredo', 'geheim', 'gizli', 'rahasia', 'секрет', 'тайн', 'गुप्त', 'रहस्य', 'গোপন', 'سري', 'سر', 'مخفی', 'μυστικ', 'ரகசிய', 'ગુપ્ત', 'خفیہ', '~秘密', '~机密', '~비밀', '~ความลับ'],
-  user: ['usuari', 'utilisateur', 'utent', 'benutzer', 'nutzer', 'gebruiker', 'kullanıcı', 'pengguna', 'пользовател', 'उपयोगकर्ता', 'यूजर', 'ব্যবহারকারী', 'المستخدم', 'کاربر', 'χρήστ', 'பயனர்', 'વપરાશકર્તા', 'صارف', '~ユーザー', '~用户', '~用戶', '~사용자', '~ผู้ใช้'],
-  system: ['sistema', 'système', 'systeem', 'sistem', 'систем', 'सिस्टम', 'प्रणाली', 'সিস্টেম', 'النظام', 'سیستم', 'σύστημ', 'அமைப்ப', 'સિસ્ટમ', '~システム', '~系统', '~系統', '~시스템', '~ระบบ'],
-  pretend: ['imagin', 'finge', 'fingi', 'fais semblant', 'faites semblant', 'stell dir vor', 'stellen sie sich vor', 'stel je voor', 'doe alsof', 'hayal et', 'bayangkan', 'berpura', 'представ', 'притвор', 'कल्पना', 'কল্পনা', 'تخيل', 'فرض کن', 'φαντάσ', 'கற்பனை', 'કલ્પના', '~想像', '~想象', '~假装', '~상상', '~척', '~จินตนาการ', '~แกล้ง'],
+  instructions: ['instruccion', 'instrucción', 'consigne', 'istruzion', 'instruç', 'instruc', 'anweisung', 'instructie', 'talimat', 'instruksi', 'petunjuk', 'инструкц', 'указани', 'निर्देश', 'নির্দেশ', 'التعليمات', 'تعليمات', 'دستورالعمل', 'οδηγί', 'அறிவுறுத்த', 'સૂચના', 'ہدایات', '~指示', '~指令', '~命令', '~지시', '~지침', '~คำสั่ง', '~คําสั่ง', 'instrukcj', 'instrukc', 'instrukt', 'polecen', 'інструкц', 'вказівк', 'pokyn', 'utasítás', 'tagubilin', 'instruksyon', 'maagizo', 'maelekezo', 'arahan', '~hướng dẫn', '~chỉ dẫn', '~chỉ thị', '~mệnh lệnh', '~הוראות', '~הנחיות'],
+  password: ['contraseñ', 'senha', 'passwort', 'kennwort', 'wachtwoord', 'şifre', 'sandi', 'пароль', 'пароля', 'पासवर्ड', 'पासवर्ड', 'পাসওয়ার্ড', 'المرور', 'رمز', 'κωδικ', 'கடவுச்சொல்', 'પાસવર્ડ', '~パスワード', '~密码', '~密碼', '~비밀번호', '~암호', '~รหัสผ่าน', 'passphrase', 'mot de passe', 'hasł', 'hesl', 'jelszó', 'jelszav', 'parolă', 'parolei', 'lösenord', 'nenosiri', 'kata laluan', '~mật khẩu', '~סיסמ'],
+  secret: ['secret', 'segret', 'segredo', 'geheim', 'gizli', 'rahasia', 'секрет', 'тайн', 'गुप्त', 'रहस्य', 'গোপন', 'سري', 'سر', 'مخفی', 'μυστικ', 'ரகசிய', 'ગુપ્ત', 'خفیہ', '~秘密', '~机密', '~비밀', '~ความลับ', 'sekret', 'tajn', 'tajemn', 'таємн', 'tajemstv', 'titk', 'hemlig', 'lihim', 'sikreto', 'rahsia', '~bí mật', '~סודי', '~הסוד'],
+  user: ['usuari', 'utilisateur', 'utent', 'benutzer', 'nutzer', 'gebruiker', 'kullanıcı', 'pengguna', 'пользовател', 'उपयोगकर्ता', 'यूजर', 'ব্যবহারকারী', 'المستخدم', 'کاربر', 'χρήστ', 'பயனர்', 'વપરાશકર્તા', 'صارف', '~ユーザー', '~用户', '~用戶', '~사용자', '~ผู้ใช้', 'użytkownik', 'користувач', 'uživatel', 'felhasználó', 'utilizator', 'användar', 'gumagamit', 'mtumiaji', 'watumiaji', '~người dùng', '~משתמש'],
+  system: ['sistema', 'système', 'systeem', 'sistem', 'систем', 'सिस्टम', 'प्रणाली', 'সিস্টেম', 'النظام', 'سیستم', 'σύστημ', 'அமைப்ப', 'સિસ્ટમ', '~システム', '~系统', '~系統', '~시스템', '~ระบบ', 'systemow', 'rendszer', 'mfumo', '~hệ thống', '~מערכת'],
+  pretend: ['imagin', 'finge', 'fingi', 'fais semblant', 'faites semblant', 'stell dir vor', 'stellen sie sich vor', 'stel je voor', 'doe alsof', 'hayal et', 'bayangkan', 'berpura', 'представ', 'притвор', 'कल्पना', 'কল্পনা', 'تخيل', 'فرض کن', 'φαντάσ', 'கற்பனை', 'કલ્પના', '~想像', '~想象', '~假装', '~상상', '~척', '~จินตนาการ', '~แกล้ง', 'udawaj', 'wyobraź', 'уяви', 'вдавай', 'прикинься', 'předstírej', 'představ si', 'tegyél úgy', 'tégy úgy', 'képzeld', 'prefă-te', 'låtsas', 'föreställ', 'magpanggap', 'kunwari', 'jifanye', '~giả vờ', '~hãy tưởng tượng', '~đóng vai', '~העמד פנים', '~תעמיד פנים', '~דמיין'],
   email: ['correo', 'courriel', 'e-mail', 'email', 'электронн', 'ईमेल', 'ইমেইল', 'ইমেল', 'البريد', 'ایمیل', 'ηλεκτρονικ', 'மின்னஞ்சல்', 'ઈમેલ', '~メール', '~邮件', '~郵件', '~邮箱', '~이메일', '~อีเมล'],
   birthday: ['cumpleaños', 'anniversaire', 'compleanno', 'aniversário', 'geburtstag', 'verjaardag', 'doğum', 'ulang tahun', 'день рождения', 'जन्मदिन', 'जन्म तिथि', 'জন্মদিন', 'জন্ম তারিখ', 'عيد ميلاد', 'تاريخ الميلاد', 'تولد', 'γενέθλια', 'பிறந்த', 'જન્મદિવસ', 'سالگرہ', '~誕生日', '~生日', '~생일', '~วันเกิด'],
-  reveal: ['revela', 'révèle', 'révélez', 'rivela', 'revele', 'verrat', 'onthul', 'açıkla', 'ungkapkan', 'раскро', 'открой', 'प्रकट', 'ফাঁস', 'প্রকাশ', 'اكشف', 'فاش', 'αποκάλυψ', 'வெளிப்படுத்து', 'જાહેર', '~明かし', '~透露', '~泄露', '~공개', '~เปิดเผย'],
+  reveal: ['revela', 'révèle', 'révélez', 'rivela', 'revele', 'verrat', 'onthul', 'açıkla', 'ungkapkan', 'раскро', 'открой', 'प्रकट', 'ফাঁস', 'প্রকাশ', 'اكشف', 'فاش', 'αποκάλυψ', 'வெளிப்படுத்து', 'જાહેર', '~明かし', '~透露', '~泄露', '~공개', '~เปิดเผย', 'ujawnij', 'zdradź', 'розкрий', 'prozraď', 'odhal', 'fedd fel', 'dezvăluie', 'avslöja', 'ibunyag', 'isiwalat', 'fichua', 'dedahkan', '~tiết lộ', '~חשוף'],
   database: ['datenbank', 'base de dat', 'base de donn', 'database', 'banco de dados', 'veritaban', 'basis data', 'база данн', 'डेटाबेस', 'ডাটাবেস', 'قاعدة البيانات', 'پایگاه داده', 'βάση δεδομέν', '~データベース', '~数据库', '~데이터베이스', '~ฐานข้อมูล'],
 };
 
-const canon = (entry: string): string => normalizeText(entry).text.toLowerCase();
+/**
+ * An entry as it reads in lowered canonical text, lowercase as written and capitalised: the text is
+ * folded before it is lowered, and a capital can fold differently from its small letter (Cyrillic
+ * `п` folds to Latin `n`, `П` stays), so a sentence-initial "Проігноруй" lowers to a different string.
+ */
+const canonForms = (entry: string): string[] => {
+  const lower = normalizeText(entry).text.toLowerCase();
+  const capital = normalizeText(entry.charAt(0).toUpperCase() + entry.slice(1)).text.toLowerCase();
+  return capital === lower ? [lower] : [lower, capital];
+};
 
 /** Single-word stems by exact prefix, multi-word stems and unspaced substrings by `includes`. */
 const STEMS = new Map<string, string>();
@@ -45,9 +54,10 @@ const PHRASES: { text: string; gloss: string }[] = [];
 for (const [gloss, entries] of Object.entries(LEXICON)) {
   for (const entry of entries) {
     const unspaced = entry.startsWith('~');
-    const text = canon(unspaced ? entry.slice(1) : entry);
-    if (unspaced || text.includes(' ')) PHRASES.push({ text, gloss });
-    else STEMS.set(text, gloss);
+    for (const text of canonForms(unspaced ? entry.slice(1) : entry)) {
+      if (unspaced || text.includes(' ')) PHRASES.push({ text, gloss });
+      else STEMS.set(text, gloss);
+    }
   }
 }
 

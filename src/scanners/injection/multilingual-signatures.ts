@@ -1,5 +1,5 @@
 /**
- * Multilingual signatures (set 2026.11.3): instruction override ("ignore the previous instructions"),
+ * Multilingual signatures (set 2026.11.3; tl, sw, cs, hu, ro, sv, he, el added in 2026.11.7): instruction override ("ignore the previous instructions"),
  * talk of "the previous instructions/tasks" and requests for the model's internals, written from
  * language knowledge for the languages of the training data (de, es, fr, it, pt, nl, pl, tr, id, vi,
  * ru, uk, zh, ja, ko, hi, bn, gu, ar, fa, ur, th, ta), not from any dataset's strings.
@@ -49,6 +49,14 @@ const OVERRIDE_LATIN = [
   String.raw`(?:zignoruj|ignoruj|zapomnij|pomi[ńn])\s+${G3}(?:instrukcje|polecenia|zasady|regu[łl]y|poprzednie|wcze[śs]niejsze)`,
   String.raw`(?:abaikan|lupakan|hiraukan)\s+${G3}(?:instruksi|perintah|aturan|petunjuk|arahan|sebelumnya)`,
   String.raw`(?:bỏ\s+qua|phớt\s+lờ|quên\s+đi|quên)\s+${G3}(?:hướng\s+dẫn|chỉ\s+dẫn|chỉ\s+thị|mệnh\s+lệnh|quy\s+tắc|trước\s+đó)`,
+  // tl, sw, cs, hu, ro, sv (2026.11.7): the verb and an instruction noun; "previous" alone is a self-correction here
+  String.raw`(?:huwag\s+(?:mong\s+|ninyong\s+)?pansinin|(?:balewalain|kalimutan|ipagwalang-bahala)(?<!huwag\s+(?:mong\s+|ninyong\s+)?\p{L}+))\s+${gap(6)}(?:tagubilin|instruksyon|panuto|patakaran|utos)`,
+  String.raw`(?:puuza|puuzeni|sahau|sahauni|usizingatie|usifuate)\s+${G3}(?:maagizo|maelekezo|amri|kanuni)`,
+  String.raw`(?:ignoruj(?:te)?|zapome[ňn](?:te)?|nedbej(?:te)?|neber(?:te)?\s+ohled\s+na)\s+${G3}(?:pokyn\p{L}*|instrukc\p{L}*|pravidl\p{L}*)`,
+  String.raw`(?:hagyd|hagyja|hagyj[áa]tok)(?<!\bne\s+\p{L}+)\s+figyelmen\s+k[íi]v[üu]l\s+${G3}(?:utas[íi]t[áa]s\p{L}*|parancs\p{L}*|szab[áa]ly\p{L}*)`,
+  String.raw`(?:felejtsd|felejtse|felejts[ée]tek)(?<!\bne\s+\p{L}+)\s+el\s+${G3}(?:utas[íi]t[áa]s\p{L}*|parancs\p{L}*|szab[áa]ly\p{L}*)`,
+  String.raw`(?:(?:ignor[ăa]|ignora[țţt]i|uit[ăa]|uita[țţt]i)(?<!\bnu\s+\p{L}+)|nu\s+[țţt]ine\s+cont\s+de)\s+${G3}(?:instruc[țţt]iun\p{L}*|indica[țţt]ii\p{L}*|reguli\p{L}*|regulile|comenzi\p{L}*)`,
+  String.raw`(?:ignorera|strunta\s+i|gl[öo]m(?!\s+inte\b)|bortse\s+fr[åa]n)\s+${G3}(?:instruktion\p{L}*|anvisning\p{L}*|regl\p{L}*)`,
   // "regardless of the previous instructions/tasks" (en, es, pt, fr, it, de)
   String.raw`(?:regardless\s+of|irrespective\s+of|independientemente\s+de|sin\s+importar|independentemente\s+d[aeo]s?|ind[ée]pendamment\s+d[eu]s?|indipendentemente\s+da(?:lle|gli|i)?|unabh[äa]ngig\s+von)\s+${G2}(?:(?:${PRIOR_ADJ})\s+(?:${TASK_NOUN})|(?:${TASK_NOUN})\s+(?:${PRIOR_ADJ}))`,
 ];
@@ -58,7 +66,7 @@ const OVERRIDE_OTHER = [
   // tr (object before verb)
   String.raw`(?:önceki|yukarıdaki|tüm|bütün)\s+${G2}(?:talimatları|komutları|kuralları|yönergeleri)\s+(?:yok\s+say|görmezden\s+gel|unut)`,
   // ru, uk
-  String.raw`(?:игнорируй(?:те)?|проигнорируй(?:те)?|забудь(?:те)?|не\s+обращай(?:те)?\s+внимания\s+на|отбрось(?:те)?|ігноруй(?:те)?|забудь(?:те)?)\s+${G3}(?:инструкци\p{L}*|указани\p{L}*|правил\p{L}*|команд\p{L}*|предыдущ\p{L}*|прежн\p{L}*|інструкці\p{L}*|вказівк\p{L}*|попередн\p{L}*)`,
+  String.raw`(?:игнорируй(?:те)?|проигнорируй(?:те)?|забудь(?:те)?|не\s+обращай(?:те)?\s+внимания\s+на|отбрось(?:те)?|ігноруй(?:те)?|забудь(?:те)?)\s+${G3}(?:инструкци\p{L}*|указани\p{L}*|правил\p{L}*|команд\p{L}*|інструкці\p{L}*|вказівк\p{L}*)`,
   String.raw`забудь(?:те)?\s+(?:вс[её]|про\s+вс[её])`,
   // zh
   String.raw`(?<!不要|别|別|不能|不可|请勿|請勿)(?:忽略|无视|無視|不要理会|不要理會|不理会|跳过|跳過|不要遵守|不要遵循)[^\n。]{0,10}?(?:指示|指令|说明|說明|规则|規則|命令|提示)`,
@@ -78,9 +86,13 @@ const OVERRIDE_OTHER = [
   String.raw`(?:تجاهل|تجاهلي|تجاهلوا|انس|انسى|إنس|اِنس|لا\s+تلتزم\s+ب|لا\s+تتبع)\s*${G2}(?:ال)?(?:تعليمات|إرشادات|أوامر|قواعد|توجيهات|كل\s+ما|جميع)`,
   String.raw`(?:دستورالعمل|دستورات|دستورها|قوانین)[^\n.]{0,20}?(?:نادیده|فراموش)`,
   String.raw`(?:ہدایات|احکامات|ہدایت|قواعد)\s+${G2}(?:نظر\s*انداز|بھول|فراموش)`,
+  // he (2026.11.7): imperative forms; the past tense reads the same, so not after a pronoun or a negation
+  String.raw`(?:התעלם|התעלמי|התעלמו|שכחי|שכחו|תשכח|תשכחי)(?<!(?:הוא|היא|הם|הן|והוא|שהוא|לא|אל)\s+(?:התעלם|התעלמו|תשכח|תשכחי))\s+${G3}[\u05d0-\u05ea]{0,2}(?:הוראות|הנחיות|כללים|פקודות)`,
+  // el (2026.11.7), with or without accents
+  String.raw`${W}(?:αγν[οό]ησ[εέ]|αγνο[ηή]στε|ξ[εέ]χασ[εέ]|ξεχ[αά]στε)\s+${G3}(?:οδηγ[ιί]\p{L}*|εντολ\p{L}*|καν[οό]ν\p{L}*)`,
   // "ignore the above" (ru, zh, ja, ko, hi, bn, ar, th, tr)
   String.raw`(?:игнорируй(?:те)?|забудь(?:те)?)\s+(?:вс[её]\s+)?(?:вышесказанное|вышеизложенное|написанное\s+выше|выше)`,
-  String.raw`(?:忽略|无视|無視|忘记|忘記)(?:掉)?(?:上面|以上|上述|前面)`,
+  String.raw`(?:忽略|无视|無視|忘记|忘記)(?:掉)?(?:上面|以上|上述|前面)(?![^\n。，,]{0,4}?(?:错别字|錯別字|错字|錯字|拼写|拼寫|笔误|筆誤|typo))`,
   String.raw`(?:上記|以上|上)(?:の内容)?を(?:無視|忘れ)`,
   String.raw`(?:위|위의\s*내용|앞의\s*내용)(?:을|를)?\s*(?:모두\s*)?무시`,
   String.raw`ऊपर\s+(?:को|की|के|दिए\s+गए)\s+(?:[\p{L}\p{M}]+\s+){0,1}(?:अनदेखा|अनदेखी|नज़रअंदाज़|नजरअंदाज|उपेक्षा)`,
@@ -124,7 +136,7 @@ const NEW_STATEMENT = String.raw`\bnew\s+(?:statement|command|instruction|task|p
 const AMNESIA = String.raw`\b(?:has|have|had|with|suffers?\s+from|got)\s+(?:total\s+|complete\s+)?amnesia\b|\bforgot(?:ten)?\s+(?:everything|all\s+(?:your|its|their|the)\s+(?:rules|instructions|training|guidelines|restrictions))`;
 
 /** A password or secret key named in a language other than English (the English one is secret-request). */
-const SECRET_WORDS = String.raw`${W}(?:contrase[ñn]a|clave\s+secreta|senha|chave\s+secreta|passwort|kennwort|geheimer?\s+schl[üu]ssel|mot\s+de\s+passe|cl[ée]\s+secr[èe]te|parola\s+d'ordine|chiave\s+segreta|wachtwoord|has[łl]o|şifre(?:ni|si|nizi)?|kata\s+sandi|mật\s+khẩu|пароль|密码|密碼|密钥|秘钥|口令|パスワード|秘密鍵|暗証番号|비밀번호|비밀\s*키|암호|पासवर्ड|गुप्त\s+कुंजी|পাসওয়ার্ড|كلمة\s+(?:المرور|السر)|رمز\s+عبور|پاس\s*ورڈ|รหัสผ่าน|கடவுச்சொல்)`;
+const SECRET_WORDS = String.raw`${W}(?:contrase[ñn]a|clave\s+secreta|senha|chave\s+secreta|passwort|kennwort|geheimer?\s+schl[üu]ssel|mot\s+de\s+passe|cl[ée]\s+secr[èe]te|parola\s+d'ordine|chiave\s+segreta|wachtwoord|has[łl]o|şifre(?:ni|si|nizi)?|kata\s+sandi|mật\s+khẩu|пароль|密码|密碼|密钥|秘钥|口令|パスワード|秘密鍵|暗証番号|비밀번호|비밀\s*키|암호|पासवर्ड|गुप्त\s+कुंजी|পাসওয়ার্ড|كلمة\s+(?:المرور|السر)|رمز\s+عبور|پاس\s*ورڈ|รหัสผ่าน|கடவுச்சொல்|nenosiri|סיסמ[הא]|heslo|jelsz[óa]\p{L}*|parol[ăa]|l[öo]senord|κωδικ[οό]ς\s+πρ[οό]σβασης|kata\s+laluan)`;
 
 /** "The user's" in other languages, before or after a personal detail (machine-translated data-exfiltration asks). */
 const USER_DATA = String.raw`${W}(?:(?:del|al)\s+usuario|de\s+l'utilisateur|dell'utente|do\s+usu[áa]rio|da\s+usu[áa]ria|des\s+(?:benutzers|nutzers)|van\s+de\s+gebruiker|u[żz]ytkownika|kullanıcının|pengguna|người\s+dùng|пользователя|用户的|使用者的|ユーザーの|사용자의|사용자가|उपयोगकर्ता\s+(?:के|की|का)|ব্যবহারকারীর|المستخدم|کاربر|صارف\s+(?:کا|کی|کے)|ผู้ใช้)`;
@@ -132,7 +144,7 @@ const USER_DATA = String.raw`${W}(?:(?:del|al)\s+usuario|de\s+l'utilisateur|dell
 export const MULTILINGUAL_SIGNATURES: readonly Signature[] = [
   {
     id: 'prompt-injection/sig/instruction-override-world',
-    description: 'asks to ignore or forget earlier instructions, in one of 20 languages beyond English',
+    description: 'asks to ignore or forget earlier instructions, in one of 28 languages beyond English',
     score: { direct: 0.9, indirect: 0.95 },
     pattern: canonicalRe(`(?:${W}(?:${OVERRIDE_LATIN.join('|')}))|(?:${OVERRIDE_OTHER.join('|')})`),
   },
