@@ -17,7 +17,7 @@ import { codeUnitsOf } from '../../text/code-units.ts';
 import { normalizeText } from '../../text/normalize-text.ts';
 
 /** Bump when the lexicon changes: the direct model was trained on these glosses (recorded in its `hyper`). */
-export const GLOSS_VERSION = '2026.11.2';
+export const GLOSS_VERSION = '2026.11.3';
 
 /** English pivot -> stems (word prefixes, spaced scripts) and `~substrings` (unspaced scripts and Korean). */
 const LEXICON: Record<string, readonly string[]> = {
@@ -35,6 +35,15 @@ const LEXICON: Record<string, readonly string[]> = {
   birthday: ['cumpleaños', 'anniversaire', 'compleanno', 'aniversário', 'geburtstag', 'verjaardag', 'doğum', 'ulang tahun', 'день рождения', 'जन्मदिन', 'जन्म तिथि', 'জন্মদিন', 'জন্ম তারিখ', 'عيد ميلاد', 'تاريخ الميلاد', 'تولد', 'γενέθλια', 'பிறந்த', 'જન્મદિવસ', 'سالگرہ', '~誕生日', '~生日', '~생일', '~วันเกิด'],
   reveal: ['revela', 'révèle', 'révélez', 'rivela', 'revele', 'verrat', 'onthul', 'açıkla', 'ungkapkan', 'раскро', 'открой', 'प्रकट', 'ফাঁস', 'প্রকাশ', 'اكشف', 'فاش', 'αποκάλυψ', 'வெளிப்படுத்து', 'જાહેર', '~明かし', '~透露', '~泄露', '~공개', '~เปิดเผย', 'ujawnij', 'zdradź', 'розкрий', 'prozraď', 'odhal', 'fedd fel', 'dezvăluie', 'avslöja', 'ibunyag', 'isiwalat', 'fichua', 'dedahkan', '~tiết lộ', '~חשוף'],
   database: ['datenbank', 'base de dat', 'base de donn', 'database', 'banco de dados', 'veritaban', 'basis data', 'база данн', 'डेटाबेस', 'ডাটাবেস', 'قاعدة البيانات', 'پایگاه داده', 'βάση δεδομέν', '~データベース', '~数据库', '~데이터베이스', '~ฐานข้อมูล'],
+  restrictions: ['ограничен', 'обмежен', 'restriccion', 'restricción', 'restriç', 'restrizion', 'einschränkung', 'beperking', 'batasan', 'pembatasan', 'limitasyon', 'kısıtlama', 'sınırlama', 'ograniczeń', 'ograniczen', 'omezení', 'korlátoz', 'restricți', 'restricţi', 'begränsning', 'vikwazo', 'περιορισμ', 'प्रतिबंध', 'پابندی', 'قيود', 'محدودیت', '~限制', '~制限', '~제한', '~giới hạn', '~הגבלות', '~ข้อจำกัด', '~ขีดจำกัด'],
+  filters: ['фильтр', 'фільтр', 'filtro', 'filtre', 'filtr', 'szűrő', 'فلتر', 'فلاتر', 'فیلتر', 'φίλτρ', 'फ़िल्टर', 'फिल्टर', '~过滤', '~過濾', '~フィルター', '~필터', '~bộ lọc', '~ตัวกรอง', '~מסנן', '~פילטר'],
+  refuse: ['отказыва', 'откажи', 'відмовля', 'відмов', 'rechaz', 'recus', 'rifiut', 'verweiger', 'weiger', 'menolak', 'tumanggi', 'tatanggi', 'reddet', 'odmawia', 'odmów', 'odmít', 'elutasít', 'refuz', 'vägra', 'αρνη', 'इनकार', 'انکار', 'ترفض', 'رفض', '~拒绝', '~拒絕', '~断ら', '~断る', '~拒否', '~거절', '~거부', '~từ chối', '~ปฏิเสธ', '~לסרב', '~תסרב', '~מסרב'],
+  warnings: ['предупрежд', 'попереджен', 'advertencia', 'aviso', 'avertissement', 'avvertiment', 'warnung', 'waarschuwing', 'peringatan', 'babala', 'uyarı', 'ostrzeże', 'varování', 'figyelmeztet', 'avertisment', 'varning', 'onyo', 'προειδοποίησ', 'चेतावनी', 'تحذير', 'هشدار', 'انتباہ', '~警告', '~경고', '~cảnh báo', '~คำเตือน', '~אזהר', '~免责声明', '~免責'],
+  prompt: ['промпт', 'промт', 'پرامپت', '~提示词', '~提示詞', '~プロンプト', '~프롬프트'],
+  developer: ['разработчик', 'розробник', 'desarrollador', 'desenvolvedor', 'développeur', 'sviluppator', 'entwickler', 'ontwikkelaar', 'pengembang', 'geliştirici', 'deweloper', 'programist', 'vývojář', 'fejlesztő', 'dezvoltator', 'utvecklare', 'msanidi', 'προγραμματιστ', 'डेवलपर', 'المطور', 'المطوّر', 'المطورين', '~开发者', '~開發者', '~开发人员', '~開発者', '~개발자', '~nhà phát triển', '~นักพัฒนา'],
+  administrator: ['администратор', 'адміністратор', 'administrador', 'administrateur', 'amministrator', 'beheerder', 'yönetici', 'správce', 'rendszergazda', 'administratör', 'msimamizi', 'διαχειριστ', 'व्यवस्थापक', 'المسؤول', '~管理员', '~管理員', '~管理者', '~관리자', '~quản trị', '~ผู้ดูแลระบบ', '~מנהל'],
+  safety: ['безопасност', 'безпек', 'seguridad', 'segurança', 'sécurité', 'sicurezza', 'sicherheit', 'veiligheid', 'keamanan', 'keselamatan', 'güvenlik', 'bezpieczeń', 'bezpečnost', 'biztonság', 'securitate', 'säkerhet', 'usalama', 'ασφάλει', 'सुरक्षा', 'الأمان', 'الأمن', 'امنیت', 'ایمنی', 'kaligtasan', '~安全', '~안전', '~보안', '~an toàn', '~bảo mật', '~ความปลอดภัย', '~אבטחה', '~בטיחות'],
+  disabled: ['отключ', 'выключ', 'вимкн', 'desactivad', 'desativad', 'désactiv', 'disattivat', 'deaktivier', 'uitgeschakeld', 'dinonaktifkan', 'nonaktif', 'devre dışı', 'wyłączon', 'vypnut', 'kikapcsol', 'dezactivat', 'avaktiver', 'imezimwa', 'απενεργοποι', 'अक्षम', 'تعطيل', 'معطل', 'غیرفعال', '~禁用', '~已关闭', '~無効', '~비활성', '~vô hiệu', '~ปิดใช้งาน', '~מושבת', '~הושבת'],
 };
 
 /**
