@@ -44,6 +44,9 @@ const GUARDED = String.raw`(?:word|password|secret|phrase|code|key|passphrase|pa
  * where those words were found.
  */
 
+/** An empty URL parameter value: the URL ends there, or the value is a placeholder in another script ("?t=متن_گفتگو"). */
+const EMPTY_VALUE = String.raw`(?:$|[\s"'”»)\]]|[^\x00-\x7f])`;
+
 export const BYPASS_SIGNATURES: readonly Signature[] = [
   {
     id: 'prompt-injection/sig/safety-bypass',
@@ -101,9 +104,9 @@ export const BYPASS_SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'prompt-injection/sig/image-exfiltration',
-    description: 'a Markdown image whose URL is a template for data ({user email}) or ends in an empty parameter to be filled',
+    description: 'a Markdown image whose URL is a template for data ({user email}) or ends in an empty parameter to be filled, or, in any language, "markdown" beside a URL ending in an empty parameter',
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: canonicalRe(String.raw`!\[[^\]\n]{0,100}\]\(https?://(?=[^)\s]{0,200}(?:\{|%7b|\[|<)[^)\n]{0,100}?(?:user|e-?mail|name|history|message|conversation|chat|secret|password|token|data|prompt|key))|!\[[^\]\n]{0,100}\]\(https?://(?=[^)\s]{0,200}[?&][\w-]{1,24}=\))`),
+    pattern: canonicalRe(String.raw`!\[[^\]\n]{0,100}\]\(https?://(?=[^)\s]{0,200}(?:\{|%7b|\[|<)[^)\n]{0,100}?(?:user|e-?mail|name|history|message|conversation|chat|secret|password|token|data|prompt|key))|!\[[^\]\n]{0,100}\]\(https?://(?=[^)\s]{0,200}[?&][\w-]{1,24}=\))|\bmarkdown\b(?=[^\n]{0,240}?https?://[^\s)]{1,200}?[?&][\w-]{1,24}=${EMPTY_VALUE})|https?://[^\s)]{1,200}?[?&][\w-]{1,24}=${EMPTY_VALUE}(?=[^\n]{0,240}?\bmarkdown\b)`),
   },
   {
     id: 'prompt-injection/sig/permission-grant',
