@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exactSumLimit, featureDot, type SparseVector } from './features.ts';
 import { dot, textDot } from './text-features.ts';
+import { gridUnits } from './weight-grid.ts';
 
 export const MODEL_FORMAT = 'bulwark-injection-lr/1';
 
@@ -72,6 +73,8 @@ export class InjectionModel {
     this.segmentWeights = segmentWeights;
     this.exactLimit = exactSumLimit(weights);
     this.segmentExactLimit = segmentWeights ? exactSumLimit(segmentWeights) : 0;
+    // The int16 copy the long-text sum reads (weight-grid.ts), made at load rather than on the first long request.
+    gridUnits(weights);
   }
 
   /** Raw margin of one document piece under the segment model (0 features: the bias). */
