@@ -181,7 +181,7 @@ test('exactSumLimit: 2^(52 + e) for the lowest power of two e that every nonzero
   assert.equal(exactSumLimit(new Float32Array([0.75, 3])), 2 ** (52 - 2));
   // 0.1 as a float32 has an odd significand: its unit in the last place, 2^-27, decides.
   assert.equal(exactSumLimit(new Float32Array([0.1, 3])), 2 ** (52 - 27));
-  // Weights on a 2^-16 grid (onGrid) allow sums up to 2^36.
+  // Weights on a 2^-16 grid allow sums up to 2^36 (onGrid's 2^-11 grid, weight-grid.ts: 2^41).
   assert.equal(exactSumLimit(new Float32Array([1.5, -0.25, 3 * 2 ** -16])), 2 ** (52 - 16));
   assert.equal(exactSumLimit(new Float32Array([1e-45])), 2 ** (52 - 149));
   assert.equal(exactSumLimit(new Float32Array([0, 0])), 0);
