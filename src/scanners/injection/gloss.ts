@@ -17,12 +17,16 @@ import { codeUnitsOf } from '../../text/code-units.ts';
 import { normalizeText } from '../../text/normalize-text.ts';
 
 /** Bump when the lexicon changes: the direct model was trained on these glosses (recorded in its `hyper`). */
-export const GLOSS_VERSION = '2026.11.3';
+export const GLOSS_VERSION = '2026.11.4';
 
 /** English pivot -> stems (word prefixes, spaced scripts) and `~substrings` (unspaced scripts and Korean). */
 const LEXICON: Record<string, readonly string[]> = {
   ignore: ['ignor', 'negeer', 'negeren', 'abaikan', 'yoksay', 'görmezden', 'игнорир', 'проигнорир', 'अनदेखा', 'उपेक्षा', 'উপেক্ষা', 'অগ্রাহ্য', 'تجاهل', 'نادیده', 'αγνόησ', 'αγνόη', 'நிராகரி', 'અવગણ', 'نظرانداز', '~無視', '~忽略', '~忽视', '~无视', '~무시', '~เพิกเฉย', '~ไม่สนใจ', '~ละเว้น', 'zignoruj', 'pomiń', 'ігнору', 'проігнору', 'figyelmen kívül', 'balewalain', 'huwag pansinin', 'ipagwalang-bahala', 'puuza', '~bỏ qua', '~phớt lờ', '~lờ đi', '~התעלם'],
-  forget: ['olvid', 'oubli', 'dimentic', 'esqueç', 'esquec', 'vergiss', 'vergess', 'vergeet', 'unut', 'lupakan', 'забуд', 'забыть', 'भूल', 'ভুলে', 'ভুলুন', 'انسَ', 'انسى', 'فراموش', 'ξέχασ', 'மறந்து', 'ભૂલી', '~忘れ', '~忘记', '~忘掉', '~忘記', '~잊어', '~잊으', '~ลืม', 'zapomnij', 'zapomeň', 'zapomen', 'felejtsd', 'felejts', 'uită', 'uitați', 'uitaţi', 'glöm', 'kalimutan', 'sahau', '~quên', '~שכח'],
+  forget: ['olvid', 'oubli', 'dimentic', 'esqueç', 'esquec', 'vergiss', 'vergess', 'vergeet', 'unut', 'lupakan', 'забуд', 'забыть', 'भूलो', '~भूल जा', '~ভুলে যা', 'ভুলুন', 'انسَ', 'انسى', 'فراموش', 'ξέχασ', 'மறந்து', 'ભૂલી', '~忘れ', '~忘记', '~忘掉', '~忘記', '~잊어', '~잊으', '~ลืม', 'zapomnij', 'zapomeň', 'zapomen', 'felejtsd', 'felejts', 'uită', 'uitați', 'uitaţi', 'glöm', 'kalimutan', 'sahau', '~quên', '~שכח'],
+  // First-person past tense ("Olvidé la contraseña", "Esqueci a senha"): the speaker's own forgotten
+  // password or date, glossed as the English a user writes. Each form is longer than its language's
+  // "forget" stem (olvid, esquec, oubli, unut, ξέχασ, glöm), so the longest stem wins.
+  'i forgot my': ['olvidé', 'olvide', 'olvidó', 'esqueci', 'oublié', 'dimenticat', 'scordat', 'unuttum', 'unutmuşum', 'ξέχασα', 'забыл', 'забув', 'забула', 'zapomniał', 'zapomněl', 'elfelejtettem', 'uitat', 'glömde', 'glömt', 'vergeten', 'vergat', 'lupa', 'terlupa', 'nakalimutan', 'nimesahau', 'nilisahau', 'نسيت', '~भूल ग', '~ভুলে গে', '~忘れてしまい', '~忘れてしまっ', '~忘れました', '~忘れちゃ', '~忘れた', '~忘记了', '~잊어버렸', '~잊어먹었', '~잊었', '~ลืมรหัส', '~ลืมไปแล้ว', '~quên mất', '~שכחתי'],
   previous: ['anterior', 'previa', 'previo', 'précédent', 'precedent', 'preceden', 'vorherig', 'bisherig', 'vorige', 'önceki', 'sebelumnya', 'предыдущ', 'прежн', 'पिछल', 'पूर्व', 'আগের', 'পূর্ববর্তী', 'السابق', 'قبلی', 'προηγούμεν', 'முந்தைய', 'અગાઉ', 'پچھل', '~以前の', '~前の指示', '~之前', '~先前', '~이전', '~ก่อนหน้า', 'poprzedni', 'anterioar', 'wcześniejsz', 'попередн', 'předchozí', 'dřívější', 'korábbi', 'előző', 'tidigare', 'föregående', 'nakaraang', 'naunang', 'yaliyotangulia', 'zilizopita', 'iliyopita', 'terdahulu', 'sebelum ini', '~trước đó', '~trước đây', '~הקודמות', '~הקודמים', '~הקודמת'],
   above: ['obigen', 'bovenstaand', 'yukarıdaki', 'вышеуказ', 'ऊपर', 'উপরের', 'أعلاه', '~上記', '~以上', '~上面', '~위의', '~ข้างต้น', 'arriba', 'ci-dessus', 'acima', 'hierboven', 'yukarıda', 'выше', 'παραπάνω', 'மேலே', 'ઉપર', 'اوپر'],
   instructions: ['instruccion', 'instrucción', 'consigne', 'istruzion', 'instruç', 'instruc', 'anweisung', 'instructie', 'talimat', 'instruksi', 'petunjuk', 'инструкц', 'указани', 'निर्देश', 'নির্দেশ', 'التعليمات', 'تعليمات', 'دستورالعمل', 'οδηγί', 'அறிவுறுத்த', 'સૂચના', 'ہدایات', '~指示', '~指令', '~命令', '~지시', '~지침', '~คำสั่ง', '~คําสั่ง', 'instrukcj', 'instrukc', 'instrukt', 'polecen', 'інструкц', 'вказівк', 'pokyn', 'utasítás', 'tagubilin', 'instruksyon', 'maagizo', 'maelekezo', 'arahan', '~hướng dẫn', '~chỉ dẫn', '~chỉ thị', '~mệnh lệnh', '~הוראות', '~הנחיות'],
@@ -227,22 +231,28 @@ PHRASES.forEach((phrase, id) => {
   const key = (first << 16) | second;
   PHRASES_BY_PAIR.set(key, [...(PHRASES_BY_PAIR.get(key) ?? []), id]);
 });
+// Longest first (stably), for matchPhrases.
+for (const ids of PHRASES_BY_PAIR.values()) ids.sort((a, b) => PHRASES[b]!.text.length - PHRASES[a]!.text.length);
 
 /** First occurrence of each substring entry in the current text: `phraseAt[id]` when `phraseStamp[id] === stamp`. */
 const phraseAt = new Int32Array(PHRASES.length);
 const phraseStamp = new Int32Array(PHRASES.length);
 let stamp = 0;
 
-/** Records the entries of `candidates` that occur at `at` and were not seen before; returns how many. */
+/**
+ * Records the longest entry of `candidates` (sorted longest first) that occurs at `at`, when it was
+ * not seen before; returns 1 then, else 0. Only the longest counts at a position, as with stems:
+ * "忘れてしまいました" (I forgot) reads as its own entry, not also as "忘れ" (forget).
+ */
 function matchPhrases(lowered: string, at: number, candidates: readonly number[]): number {
-  let added = 0;
   for (const id of candidates) {
-    if (phraseStamp[id] === stamp || !lowered.startsWith(PHRASES[id]!.text, at)) continue;
+    if (!lowered.startsWith(PHRASES[id]!.text, at)) continue;
+    if (phraseStamp[id] === stamp) return 0;
     phraseStamp[id] = stamp;
     phraseAt[id] = at;
-    added++;
+    return 1;
   }
-  return added;
+  return 0;
 }
 
 /** Substring entries starting at `at`, whose first two codes `first, second` passed `PAIR_SEEN` (`seen`); returns how many new. */
