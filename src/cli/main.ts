@@ -54,6 +54,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .option('--json', 'print exactly one JSON object')
     .option('--threshold <x>', 'flag at or above this score (default: the model\'s calibrated threshold)')
     .option('--transform <name>', 'evasion applied to every positive: base64, hex, rot13, leet, homoglyph, zero-width, tag-smuggle, emoji-smuggle, split')
+    .option('--transform-negatives', 'apply --transform to the negatives too: how often benign text under that evasion is flagged')
     .option('--split <part>', 'for --detector pii (rows {text, spans}): tune, measure or all (default all)')
     .option('--category <names>', 'score only rows whose `category` is one of these (comma-separated), e.g. benign_hard')
     .action(async (options: EvalOptions) => {

@@ -93,6 +93,8 @@ export interface EvalReport extends Confusion {
   detector: string;
   threshold: number | null;
   transform: string | null;
+  /** Whether the transform was applied to the negatives too (`--transform-negatives`). */
+  transform_negatives: boolean;
   auc: number | null;
   recall_at_1pct_fpr: number | null;
   latency_ms: { p50: number; p99: number };
@@ -120,9 +122,14 @@ function breakdown(rows: readonly EvalRow[], flags: readonly boolean[], key: (ro
 
 const WARM_UP = 25;
 
-/** Scores the rows (positives transformed when asked) and computes the report. */
-export async function evaluate(rows: readonly EvalRow[], detector: Detector, options: { detector: string; threshold?: number; transform?: TransformName }): Promise<EvalReport> {
-  const texts = rows.map((row) => (options.transform && row.label === 1 ? applyTransform(options.transform, row.text) : row.text));
+/**
+ * Scores the rows and computes the report. `transform` is applied to the positives (how much recall an
+ * evasion costs), and to the negatives too with `transformNegatives` (how often benign text under that
+ * evasion is flagged).
+ */
+export async function evaluate(rows: readonly EvalRow[], detector: Detector, options: { detector: string; threshold?: number; transform?: TransformName; transformNegatives?: boolean }): Promise<EvalReport> {
+  const transformed = (row: EvalRow): boolean => options.transform !== undefined && (row.label === 1 || options.transformNegatives === true);
+  const texts = rows.map((row) => (transformed(row) ? applyTransform(options.transform!, row.text) : row.text));
   const threshold = options.threshold ?? detector.defaultThreshold;
   for (const text of texts.slice(0, WARM_UP)) await detector.score(text, threshold);
   const scored: Scored[] = [];
@@ -144,6 +151,7 @@ export async function evaluate(rows: readonly EvalRow[], detector: Detector, opt
     detector: options.detector,
     threshold,
     transform: options.transform ?? null,
+    transform_negatives: options.transform !== undefined && options.transformNegatives === true,
     ...counts,
     auc: rocAuc(scored),
     recall_at_1pct_fpr: recallAtFpr(scored, 0.01)?.recall ?? null,

@@ -58,6 +58,9 @@ describe('bulwark eval --detector pii', () => {
     assert.equal(await evalCommand({ detector: 'pii', data: file, threshold: '0.5' }, b), 2);
     const c = io();
     assert.equal(await evalCommand({ detector: 'prompt-injection', data: file, split: 'tune' }, c), 2);
+    const d = io();
+    assert.equal(await evalCommand({ detector: 'prompt-injection', data: file, transformNegatives: true }, d), 2);
+    assert.match(d.err, /--transform-negatives needs --transform <name>/);
   });
 
   it('names the line of a bad row', async () => {

@@ -12,6 +12,7 @@ export interface EvalOptions {
   json?: boolean;
   threshold?: string;
   transform?: string;
+  transformNegatives?: boolean;
   split?: string;
   category?: string;
 }
@@ -33,6 +34,7 @@ export async function evalCommand(options: EvalOptions, io: CliIo): Promise<numb
     if (detector === 'input') return usage(io, '--threshold does not apply to --detector input (the default policy sets its own thresholds)');
   }
   if (options.transform !== undefined && !isTransform(options.transform)) return usage(io, `--transform must be one of ${TRANSFORMS.join(', ')}`);
+  if (options.transformNegatives && options.transform === undefined) return usage(io, '--transform-negatives needs --transform <name> (the evasion to apply)');
   if (detector === 'pii') return evalPii(options, io);
   if (options.split !== undefined) return usage(io, '--split applies only to --detector pii');
   let rows;
@@ -50,7 +52,7 @@ export async function evalCommand(options: EvalOptions, io: CliIo): Promise<numb
   const report = await evaluate(rows, createDetector(detector as DetectorName, io.env), {
     detector,
     ...(threshold === undefined ? {} : { threshold }),
-    ...(options.transform && isTransform(options.transform) ? { transform: options.transform } : {}),
+    ...(options.transform && isTransform(options.transform) ? { transform: options.transform, transformNegatives: options.transformNegatives === true } : {}),
   });
   io.stdout(options.json ? `${JSON.stringify(report)}\n` : renderHuman(report));
   return exitCodes.ok;
@@ -60,7 +62,7 @@ export async function evalCommand(options: EvalOptions, io: CliIo): Promise<numb
 function evalPii(options: EvalOptions, io: CliIo): number {
   const split = options.split ?? 'all';
   if (!(SPLITS as readonly string[]).includes(split)) return usage(io, `--split must be one of ${SPLITS.join(', ')}`);
-  if (options.threshold !== undefined || options.transform !== undefined) return usage(io, '--threshold and --transform do not apply to --detector pii');
+  if (options.threshold !== undefined || options.transform !== undefined || options.transformNegatives) return usage(io, '--threshold and --transform do not apply to --detector pii');
   let rows;
   try {
     rows = selectSplit(readSpanRows(options.data!), split as SplitName);
@@ -100,7 +102,7 @@ function pct(value: number | null): string {
 
 function renderHuman(report: EvalReport): string {
   const lines = [
-    `detector ${report.detector}  threshold ${report.threshold ?? 'policy'}  transform ${report.transform ?? 'none'}`,
+    `detector ${report.detector}  threshold ${report.threshold ?? 'policy'}  transform ${report.transform ?? 'none'}${report.transform_negatives ? ' (positives and negatives)' : ''}`,
     `n ${report.n}  tp ${report.tp}  fp ${report.fp}  tn ${report.tn}  fn ${report.fn}`,
     `recall ${pct(report.tpr)}  fpr ${pct(report.fpr)}  precision ${pct(report.precision)}  f1 ${report.f1.toFixed(3)}  auc ${report.auc?.toFixed(4) ?? '-'}  recall@1%fpr ${pct(report.recall_at_1pct_fpr)}`,
     `latency per sample: p50 ${report.latency_ms.p50} ms  p99 ${report.latency_ms.p99} ms`,

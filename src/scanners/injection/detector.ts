@@ -139,16 +139,20 @@ export function maxSegmentMargin(model: InjectionModel, text: string): number {
 
 /** Analyses one canonical text. */
 export function analyze(canonical: CanonicalText, options: DetectorOptions): Analysis {
-  const { parts, ids, found } = inspect(canonical, options.mode, options.rules);
+  const { parts, text, ids, found } = inspect(canonical, options.mode, options.rules);
   let classifier: number | null = null;
-  if (options.model) {
+  const model = options.model;
+  if (model?.segmentWeights) {
+    // Indirect models carry a piece-level model that replaces the whole-text one: an instruction is
+    // judged on its own line or sentence, not diluted by (or blamed on) the document around it.
     classifier = 0;
-    for (const part of parts) {
-      // Indirect models carry a piece-level model that replaces the whole-text one: an instruction is
-      // judged on its own line or sentence, not diluted by (or blamed on) the document around it.
-      const p = options.model.segmentWeights ? options.model.segmentProbability(maxSegmentMargin(options.model, part)) : classify(options.model, part, ids);
-      classifier = Math.max(classifier, p);
-    }
+    for (const part of parts) classifier = Math.max(classifier, model.segmentProbability(maxSegmentMargin(model, part)));
+  } else if (model) {
+    // The direct model was trained on every part joined, so the text as written is read with what it
+    // decodes to, never its encoded surface alone (base64 or rot13 of a benign prompt is not an attack);
+    // each decoded part is also read alone, so a long wrapper cannot dilute its payload.
+    classifier = classify(model, parts.length === 1 ? parts[0]! : text, ids);
+    for (let i = 1; i < parts.length; i++) classifier = Math.max(classifier, classify(model, parts[i]!, ids));
   }
   const signatures = options.signatures ? found : [];
   let risk = classifier ?? 0;

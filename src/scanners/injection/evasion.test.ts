@@ -5,7 +5,8 @@ import { canonicalize } from '../../text/canonicalize.ts';
 import { promptInjectionScanner } from '../prompt-injection/index.ts';
 import { indirectInjectionScanner } from '../indirect-injection/index.ts';
 import { scanTexts, segment } from '../test-support.ts';
-import { inspect } from './detector.ts';
+import { analyze, classify, inspect } from './detector.ts';
+import { bundledModelPath, loadModel } from './model.ts';
 import { gibberishLevel } from './gibberish.ts';
 import { pieceCues } from './piece-cues.ts';
 import { matchSignatures, SIGNATURES } from './signatures.ts';
@@ -138,6 +139,23 @@ describe('evasions against the bundled models', () => {
     for (const name of TRANSFORMS) {
       const result = await scanTexts(promptInjectionScanner, {}, [applyTransform(name, ATTACK)]);
       assert.ok((result.score ?? 0) >= 0.5, `${name}: ${result.score}`);
+    }
+  });
+  it('reads an encoded prompt with what it decodes to, never its encoded surface alone', async () => {
+    const model = loadModel(bundledModelPath('prompt-injection'));
+    // Benign prompts whose rot13 or base64 surface, read alone, scored above the model threshold.
+    const benign = ['Summarise the plot of Moby Dick in three sentences.', 'What are good questions to ask at the end of a job interview?', 'Draft a polite email asking my landlord to fix the heating.'];
+    for (const name of ['rot13', 'base64'] as const) {
+      for (const prompt of benign) {
+        const canonical = canonicalize(applyTransform(name, prompt));
+        const analysis = analyze(canonical, { mode: 'direct', model, signatures: true });
+        const { parts, text, ids } = inspect(canonical, 'direct');
+        assert.ok(parts.length > 1, `${name} of "${prompt}" should decode`);
+        let expected = classify(model, text, ids);
+        for (const part of parts.slice(1)) expected = Math.max(expected, classify(model, part, ids));
+        assert.equal(analysis.classifier, expected, `${name}: ${prompt}`);
+        assert.ok(analysis.risk < model.meta.threshold, `${name}: ${prompt} scored ${analysis.risk}`);
+      }
     }
   });
   it('finds a request planted in an email under rot13 and tag smuggling', async () => {

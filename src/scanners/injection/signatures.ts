@@ -8,11 +8,12 @@
 import { LiteralPrefilter } from '../shared/literal-prefilter.ts';
 import { regexBranches } from '../shared/regex-branches.ts';
 import { BYPASS_SIGNATURES } from './bypass-signatures.ts';
+import { REFUSAL_SIGNATURES } from './refusal-signatures.ts';
 import { GAP2, GAP3, MODEL_OWNED, NOT_ARTEFACT, NOT_CORRECTION, re, TARGETS, unquoted } from './signature-parts.ts';
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
-export const SIGNATURES_VERSION = '2026.11.8';
+export const SIGNATURES_VERSION = '2026.11.9';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
@@ -106,6 +107,7 @@ export const SIGNATURES: readonly Signature[] = [
   ...INTENT_SIGNATURES,
   ...MULTILINGUAL_SIGNATURES,
   ...BYPASS_SIGNATURES,
+  ...REFUSAL_SIGNATURES,
 ];
 
 /** Index of the adversarial-suffix pseudo-signature among classifier features (after SIGNATURES). */
