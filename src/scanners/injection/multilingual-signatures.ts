@@ -23,21 +23,33 @@ const G2 = gap(2);
 const PRIOR_ADJ = String.raw`previous|prior|earlier|above|preceding|anteriores|previas|pr[ée]vias|pr[ée]c[ée]dentes|precedenti|vorherigen|bisherigen`;
 const TASK_NOUN = String.raw`instructions|tasks|rules|instrucciones|tareas|instru[çc][õo]es|tarefas|t[âa]ches|consignes|istruzioni|compiti|anweisungen|aufgaben`;
 
+/**
+ * Not a self-correction: "previous" alone completes an override only when no word of a correction
+ * (typo, errors, "I meant", "I was wrong") follows the verb within the sentence (100 units, which
+ * covers the gap and what comes after "previous"): "Abaikan typo di pesan sebelumnya, maksudku ...",
+ * "Ignora los errores anteriores". An instruction noun still decides, guard or not.
+ */
+const NOT_CORRECTION_WORLD = String.raw`(?![^.!?\n]{0,100}?(?:typo|errores|erros|errori|fouten|b[łl][ęe]d[óy]?|kesalahan|lỗi|me\s+equivoqu|quise\s+decir|quer[íi]a\s+decir|errata|faltas?\s+de\s+ortograf|errores?\s+de|errei|me\s+enganei|quis\s+dizer|queria\s+dizer|erros?\s+de\s+digita|digitei\s+errado|intendevo|volevo\s+dire|mi\s+sono\s+sbagliat|errori?\s+di\s+battitura|ik\s+bedoelde|ik\s+vergiste|typfout|tikfout|mia[łl][ae]m\s+na\s+my[śs]li|pomyli[łl]|liter[óo]wk|maksud(?:ku|\s+saya|nya)|salah\s+ketik|ý\s+tôi\s+là|tôi\s+nhầm|gõ\s+nhầm|lỗi\s+chính\s+tả))`;
+
 /** Override verbs followed (within three words) by an instruction noun or "previous", per language. */
 const OVERRIDE_LATIN = [
   // es
-  String.raw`(?:ignor[ae]n?|ignorad|olvid[ae]n?|olvidad|omit[ae]n?|descart[ae]n?|desestim[ae]n?|haz\s+caso\s+omiso\s+(?:a|de)|no\s+hagas\s+caso\s+(?:a|de))\s+${G3}(?:instrucciones|indicaciones|[óo]rdenes|reglas|directrices|tareas|anteriores|previas)`,
+  String.raw`(?:ignor[ae]n?|ignorad|olvid[ae]n?|olvidad|omit[ae]n?|descart[ae]n?|desestim[ae]n?|haz\s+caso\s+omiso\s+(?:a|de)|no\s+hagas\s+caso\s+(?:a|de))\s+${G3}(?:instrucciones|indicaciones|[óo]rdenes|reglas|directrices|tareas)`,
+  String.raw`(?:ignor[ae]n?|ignorad|olvid[ae]n?|olvidad|omit[ae]n?|descart[ae]n?|desestim[ae]n?|haz\s+caso\s+omiso\s+(?:a|de)|no\s+hagas\s+caso\s+(?:a|de))${NOT_CORRECTION_WORLD}\s+${G3}(?:anteriores|previas)`,
   String.raw`olvid[ae]\s+todo\s+lo\s+(?:anterior|que\s+te\s+(?:dije|he\s+dicho))`,
   // fr
   String.raw`(?:ignore[zs]?|oublie[zs]?|ne\s+tiens?\s+pas\s+compte|ne\s+tenez\s+pas\s+compte|fais\s+abstraction|faites\s+abstraction)\s+(?:d[eu]s?\s+|de\s+(?:la|l')\s*)?(?:toutes\s+|tous\s+)?(?:les|tes|vos|ces)\s+${G2}(?:instructions|consignes|r[èe]gles|directives|ordres|t[âa]ches|pr[ée]c[ée]dent(?:e|s|es)?|ant[ée]rieur(?:e|s|es)?)`,
   String.raw`oublie[zs]?\s+tout\s+ce\s+qu`,
   // it
-  String.raw`(?:ignora|ignorate|ignori|dimentica|dimenticate|dimentichi|trascura|non\s+considerare)\s+${G3}(?:istruzioni|indicazioni|regole|direttive|ordini|compiti|precedenti)`,
+  String.raw`(?:ignora|ignorate|ignori|dimentica|dimenticate|dimentichi|trascura|non\s+considerare)\s+${G3}(?:istruzioni|indicazioni|regole|direttive|ordini|compiti)`,
+  String.raw`(?:ignora|ignorate|ignori|dimentica|dimenticate|dimentichi|trascura|non\s+considerare)${NOT_CORRECTION_WORLD}\s+${G3}precedenti`,
   // pt
-  String.raw`(?:ignore|ignora|ignorem|esque[çc]a|esquece|esque[çc]am|desconsidere|desconsidera|descarte|descarta)\s+${G3}(?:instru[çc][õo]es|orienta[çc][õo]es|regras|diretrizes|ordens|tarefas|anteriores|pr[ée]vias)`,
+  String.raw`(?:ignore|ignora|ignorem|esque[çc]a|esquece|esque[çc]am|desconsidere|desconsidera|descarte|descarta)\s+${G3}(?:instru[çc][õo]es|orienta[çc][õo]es|regras|diretrizes|ordens|tarefas)`,
+  String.raw`(?:ignore|ignora|ignorem|esque[çc]a|esquece|esque[çc]am|desconsidere|desconsidera|descarte|descarta)${NOT_CORRECTION_WORLD}\s+${G3}(?:anteriores|pr[ée]vias)`,
   String.raw`esque[çc]a\s+tudo`,
   // nl
-  String.raw`(?:negeer|negeert|vergeet)\s+${G3}(?:instructies|opdrachten|regels|richtlijnen|bevelen|taken|eerdere|vorige|voorgaande)`,
+  String.raw`(?:negeer|negeert|vergeet)\s+${G3}(?:instructies|opdrachten|regels|richtlijnen|bevelen|taken)`,
+  String.raw`(?:negeer|negeert|vergeet)${NOT_CORRECTION_WORLD}\s+${G3}(?:eerdere|vorige|voorgaande)`,
   // de (beyond the first sets): "hör nicht auf ...", "ignoriere alles zuvor Gesagte"
   String.raw`(?:h[öo]re?|h[öo]rt|h[öo]ren\s+sie)\s+nicht\s+(?:mehr\s+)?auf\s+${G3}(?:anweisungen|befehle|regeln|vorgaben|gesagte|vorherige\p{L}*|bisherige\p{L}*)`,
   String.raw`(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte|missachten\s+sie|nicht\s+auf|nicht\s+an)\s+${G2}(?:zuvor|vorher|bisher|oben|davor)\s+gesagte`,
@@ -46,9 +58,12 @@ const OVERRIDE_LATIN = [
   String.raw`(?:ignor[ae]|olvid[ae]|esque[çc]a|ignorez|ignoriere|negeer|zignoruj|abaikan|bỏ\s+qua)\s+(?:lo\s+anterior|lo\s+de\s+arriba|o\s+acima|o\s+anterior|ce\s+qui\s+pr[ée]c[èe]de|quanto\s+sopra|ci[òo]\s+che\s+precede|das\s+obige|alles\s+obige|het\s+bovenstaande|powy[żz]sze|(?:yang\s+)?di\s+atas|(?:những\s+)?điều\s+trên|phần\s+trên)`,
   String.raw`olv[íi]date\s+de\s+(?:todo|todas|todos|las|los|esas|esos|tus)`,
   // pl, id/ms, vi
-  String.raw`(?:zignoruj|ignoruj|zapomnij|pomi[ńn])\s+${G3}(?:instrukcje|polecenia|zasady|regu[łl]y|poprzednie|wcze[śs]niejsze)`,
-  String.raw`(?:abaikan|lupakan|hiraukan)\s+${G3}(?:instruksi|perintah|aturan|petunjuk|arahan|sebelumnya)`,
-  String.raw`(?:bỏ\s+qua|phớt\s+lờ|quên\s+đi|quên)\s+${G3}(?:hướng\s+dẫn|chỉ\s+dẫn|chỉ\s+thị|mệnh\s+lệnh|quy\s+tắc|trước\s+đó)`,
+  String.raw`(?:zignoruj|ignoruj|zapomnij|pomi[ńn])\s+${G3}(?:instrukcje|polecenia|zasady|regu[łl]y)`,
+  String.raw`(?:zignoruj|ignoruj|zapomnij|pomi[ńn])${NOT_CORRECTION_WORLD}\s+${G3}(?:poprzednie|wcze[śs]niejsze)`,
+  String.raw`(?:abaikan|lupakan|hiraukan)\s+${G3}(?:instruksi|perintah|aturan|petunjuk|arahan)`,
+  String.raw`(?:abaikan|lupakan|hiraukan)${NOT_CORRECTION_WORLD}\s+${G3}sebelumnya`,
+  String.raw`(?:bỏ\s+qua|phớt\s+lờ|quên\s+đi|quên)\s+${G3}(?:hướng\s+dẫn|chỉ\s+dẫn|chỉ\s+thị|mệnh\s+lệnh|quy\s+tắc)`,
+  String.raw`(?:bỏ\s+qua|phớt\s+lờ|quên\s+đi|quên)${NOT_CORRECTION_WORLD}\s+${G3}trước\s+đó`,
   // tl, sw, cs, hu, ro, sv (2026.11.7): the verb and an instruction noun; "previous" alone is a self-correction here
   String.raw`(?:huwag\s+(?:mong\s+|ninyong\s+)?pansinin|(?:balewalain|kalimutan|ipagwalang-bahala)(?<!huwag\s+(?:mong\s+|ninyong\s+)?\p{L}+))\s+${gap(6)}(?:tagubilin|instruksyon|panuto|patakaran|utos)`,
   String.raw`(?:puuza|puuzeni|sahau|sahauni|usizingatie|usifuate)\s+${G3}(?:maagizo|maelekezo|amri|kanuni)`,

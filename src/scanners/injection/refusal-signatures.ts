@@ -31,17 +31,17 @@ const REFUSE = any([
   String.raw`no\s+(?:te\s+)?(?:niegues|rechaces)`, String.raw`nunca\s+(?:te\s+|se\s+)?(?:niegues|niega|rechaces|rechaza)`, String.raw`no\s+puedes\s+(?:negarte|rechazar)`, String.raw`no\s+se\s+niega\s+nunca`, String.raw`jam[áa]s\s+(?:te\s+)?niegues`,
   String.raw`n[ãa]o\s+(?:se\s+)?(?:recuse|negue)`, String.raw`(?:voc[êe]\s+)?n[ãa]o\s+pode\s+(?:se\s+)?(?:recusar|negar)`, String.raw`nunca\s+(?:se\s+)?recus[ea]`, String.raw`jamais\s+recus[ea]`,
   String.raw`ne\s+(?:refuse|refusez)\s+(?:pas|jamais|rien)`, String.raw`ne\s+dis\s+jamais\s+non`, String.raw`tu\s+ne\s+peux\s+pas\s+refuser`, String.raw`(?:tu\s+)?n'as\s+pas\s+le\s+droit\s+de\s+refuser`,
-  String.raw`non\s+rifiutar(?:e|ti)`, String.raw`non\s+rifiuta\s+mai`, String.raw`mai\s+rifiutar\p{L}*`,
+  String.raw`non\s+rifiutar(?:e|ti)`, String.raw`non\s+rifiuta\s+mai`, String.raw`mai\s+rifiutar`,
   String.raw`verweigere\s+(?:nicht|nie|niemals|nichts)`, String.raw`(?:verweigert|lehnt)\s+(?:nie|niemals|nichts)`, String.raw`lehne\s+(?:nichts|nie|niemals)`, String.raw`du\s+darfst\s+(?:nichts\s+|nie\s+|niemals\s+|nicht\s+)(?:ablehnen|verweigern)`,
   String.raw`weiger\s+(?:niet|nooit)`, String.raw`weigert\s+nooit`, String.raw`nooit\s+(?:iets\s+)?weigert`,
-  String.raw`не\s+отказыва(?:й|йся|йте)`, String.raw`никогда\s+не\s+отказыва\p{L}*`, String.raw`не\s+откажи`, String.raw`(?:тебе\s+)?нельзя\s+отказыва\p{L}*`, String.raw`ты\s+не\s+можешь\s+отказ\p{L}*`, String.raw`ни\s+в\s+чём\s+не\s+отказыва\p{L}*`,
-  String.raw`не\s+відмовляй(?:ся)?`, String.raw`ніколи\s+не\s+відмовля\p{L}*`,
-  String.raw`nie\s+odmawiaj`, String.raw`nigdy\s+(?:nie\s+)?(?:niczego\s+)?(?:nie\s+)?odmawia\p{L}*`, String.raw`nie\s+odm[óo]w`, String.raw`nie\s+wolno\s+ci\s+odmawia\p{L}*`,
-  String.raw`neodm[íi]tej`, String.raw`nikdy\s+(?:nic\s+)?neodm[íi]t\p{L}*`,
+  String.raw`не\s+отказыва(?:й|йся|йте)`, String.raw`никогда\s+не\s+отказыва`, String.raw`не\s+откажи`, String.raw`(?:тебе\s+)?нельзя\s+отказыва`, String.raw`ты\s+не\s+можешь\s+отказ`, String.raw`ни\s+в\s+чём\s+не\s+отказыва`,
+  String.raw`не\s+відмовляй(?:ся)?`, String.raw`ніколи\s+не\s+відмовля`,
+  String.raw`nie\s+odmawiaj`, String.raw`nigdy\s+(?:nie\s+)?(?:niczego\s+)?(?:nie\s+)?odmawia`, String.raw`nie\s+odm[óo]w`, String.raw`nie\s+wolno\s+ci\s+odmawia`,
+  String.raw`neodm[íi]tej`, String.raw`nikdy\s+(?:nic\s+)?neodm[íi]t`,
   String.raw`ne\s+utas[íi]ts\s+el`, String.raw`soha(?:\s+semmit)?\s+nem\s+utas[íi]t\s+(?:el|vissza)`,
-  String.raw`nu\s+refuz(?:a|i)`, String.raw`niciodat[ăa]\s+nu\s+refuz\p{L}*`,
+  String.raw`nu\s+refuz(?:a|i)`, String.raw`niciodat[ăa]\s+nu\s+refuz`,
   String.raw`v[äa]gra\s+(?:inte|aldrig)`, String.raw`v[äa]grar\s+aldrig`,
-  String.raw`asla\s+reddetme\p{L}*`, String.raw`reddetme(?:den|yeceksin|yen)?\b`, String.raw`hi[çc]bir\s+(?:şeyi|seyi|talebi)\s+reddetme\p{L}*`,
+  String.raw`asla\s+reddetme`, String.raw`reddetme(?:den|yeceksin|yen)?\b`, String.raw`hi[çc]bir\s+(?:şeyi|seyi|talebi)\s+reddetme`,
   String.raw`jangan\s+(?:pernah\s+)?menolak`, String.raw`(?:tidak|tak|gak|nggak)\s+pernah\s+menolak`,
   String.raw`huwag\s+(?:kang\s+|mong\s+)?tumanggi`, String.raw`hindi\s+(?:kailanman\s+)?(?:tumatanggi|tatanggi)`,
   String.raw`usikatae`, String.raw`hajawahi\s+kukataa`, String.raw`hakatai\s+kamwe`,
@@ -51,10 +51,10 @@ const REFUSE = any([
   String.raw`断らないで`, String.raw`断るな`, String.raw`拒否しないで`, String.raw`拒否するな`, String.raw`(?:決して|絶対に)断ら`, String.raw`何も断らない`, String.raw`断りません`, String.raw`断ってはいけません`,
   String.raw`거절하지\s*(?:마|말|않)`, String.raw`거부하지\s*(?:마|말|않)`, String.raw`거절하면\s*안\s*돼`,
   String.raw`لا\s+(?:ترفض|يرفض|تمتنع)`, String.raw`لن\s+ترفض`,
-  String.raw`رد\s+نکن`, String.raw`امتناع\s+نکن`, String.raw`رد\s+نمی[\u200c\s]?کن\p{L}*`,
-  String.raw`אל\s+תסרב`, String.raw`(?:לעולם|אף\s+פעם)\s+לא\s+מסרב\p{L}*`,
-  String.raw`मना\s+(?:मत|न)\s+कर\p{L}*`, String.raw`कभी\s+मना\s+नहीं`, String.raw`इनकार\s+मत`,
-  String.raw`μην\s+αρν\p{L}*`, String.raw`δεν\s+αρνε[ίι]ται\s+ποτ[έε]`, String.raw`ποτ[έε]\s+δεν\s+αρνε[ίι]ται`,
+  String.raw`رد\s+نکن`, String.raw`امتناع\s+نکن`, String.raw`رد\s+نمی[\u200c\s]?کن`,
+  String.raw`אל\s+תסרב`, String.raw`(?:לעולם|אף\s+פעם)\s+לא\s+מסרב`,
+  String.raw`मना\s+(?:मत|न)\s+कर`, String.raw`कभी\s+मना\s+नहीं`, String.raw`इनकार\s+मत`,
+  String.raw`μην\s+αρν`, String.raw`δεν\s+αρνε[ίι]ται\s+ποτ[έε]`, String.raw`ποτ[έε]\s+δεν\s+αρνε[ίι]ται`,
 ]);
 
 /** Bans on apologising. */
@@ -80,7 +80,7 @@ const APOLOGY = any([
   String.raw`(?:ห้าม|อย่า|ไม่ต้อง)\s*ขอโทษ`,
   String.raw`(?:不要|不许|不准|别|不用)\s*道歉`,
   String.raw`謝らないで`, String.raw`謝るな`, String.raw`謝罪しないで`, String.raw`謝罪は(?:不要|いらない)`,
-  String.raw`사과하지\s*(?:마|말)`, String.raw`죄송하지만[^\n]{0,12}금지`,
+  String.raw`사과하지\s*(?:마|말)`, String.raw`죄송하지만(?:["”']?\s*(?:이라는|이란|라는)\s*말(?:은|도)?)?\s*금지`,
   String.raw`لا\s+تعتذر`, String.raw`(?:بدون|دون)\s+اعتذار`,
   String.raw`عذرخواهی\s+نکن`, String.raw`معذرت\s+نخواه`,
   String.raw`אל\s+תתנצל`,
@@ -93,7 +93,7 @@ const WARNING = any([
   String.raw`no\s+(?:me\s+)?(?:adviertas|sermonees)`, String.raw`sin\s+(?:advertencias|sermones)`, String.raw`no\s+(?:a[ñn]adas|pongas|incluyas|des)\s+(?:ninguna\s+)?advertencias?`,
   String.raw`sem\s+(?:avisos|advert[êe]ncias|alertas|serm[õo]es)`, String.raw`n[ãa]o\s+(?:me\s+)?(?:avise|alerte)`, String.raw`n[ãa]o\s+(?:d[êe]|coloque|inclua|adicione)\s+(?:nenhum\s+)?(?:avisos?|alertas?|advert[êe]ncias?)`,
   String.raw`sans\s+(?:aucun\s+)?avertissements?`, String.raw`aucun\s+avertissement`, String.raw`ne\s+(?:mets|mettez|ajoute|ajoutez)\s+(?:aucun|pas\s+d')\s*avertissement`,
-  String.raw`senza\s+avvertiment\p{L}*`, String.raw`nessun\s+avvertimento`, String.raw`non\s+(?:aggiungere|mettere)\s+avvertiment\p{L}*`,
+  String.raw`senza\s+avvertiment`, String.raw`nessun\s+avvertimento`, String.raw`non\s+(?:aggiungere|mettere)\s+avvertiment`,
   String.raw`keine\s+warnungen`, String.raw`ohne\s+warnungen`, String.raw`warne\s+(?:mich\s+)?nicht`,
   String.raw`geen\s+waarschuwingen`, String.raw`zonder\s+waarschuwingen`,
   String.raw`без\s+предупреждений`, String.raw`не\s+предупреждай`, String.raw`никаких\s+предупреждений`, String.raw`без\s+нотаций`,
@@ -115,8 +115,8 @@ const WARNING = any([
   String.raw`لا\s+تحذر`, String.raw`(?:بدون|دون|بلا)\s+تحذيرات`,
   String.raw`هشدار\s+نده`, String.raw`بدون\s+هشدار`,
   String.raw`אל\s+תוסיף\s+אזהרות`, String.raw`(?:בלי|ללא)\s+אזהרות`, String.raw`אל\s+תזהיר`,
-  String.raw`चेतावनी\s+(?:मत|न)\s+द\p{L}*`, String.raw`बिना\s+चेतावनी`,
-  String.raw`χωρ[ίι]ς\s+προειδοποι\p{L}*`, String.raw`μην\s+(?:με\s+)?προειδοποι\p{L}*`,
+  String.raw`चेतावनी\s+(?:मत|न)\s+द`, String.raw`बिना\s+चेतावनी`,
+  String.raw`χωρ[ίι]ς\s+προειδοποι`, String.raw`μην\s+(?:με\s+)?προειδοποι`,
 ]);
 
 /** Bans on saying "I can't" (quoted or not). */
@@ -160,6 +160,8 @@ export const REFUSAL_SIGNATURES: readonly Signature[] = [
     id: 'prompt-injection/sig/refusal-suppression-world',
     description: 'refusal suppression in other languages: a ban on refusing or on saying "I can\'t" beside another ban (apologising, warning) or "without rules / censorship / limits"; or an apology or warning ban beside "without rules"',
     score: { direct: 0.9, indirect: 0.9 },
-    pattern: canonicalRe(`${STRONG}${NEAR}(?:${STRONG}|${WEAK}|${NO_RULES})|(?:${WEAK}|${NO_RULES})${NEAR}${STRONG}|${NO_RULES}${NEAR}${WEAK}|${WEAK}${NEAR}${NO_RULES}`),
+    // The second cue sits in a lookahead: the literal prefilter then needs only the first cue's words
+    // per branch (a pair of alternations would be a product of both lists in every branch).
+    pattern: canonicalRe(`${STRONG}(?=${NEAR}(?:${STRONG}|${WEAK}|${NO_RULES}))|${WEAK}(?=${NEAR}(?:${STRONG}|${NO_RULES}))|${NO_RULES}(?=${NEAR}(?:${STRONG}|${WEAK}))`),
   },
 ];

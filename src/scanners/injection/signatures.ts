@@ -13,7 +13,7 @@ import { GAP2, GAP3, MODEL_OWNED, NOT_ARTEFACT, NOT_CORRECTION, re, TARGETS, unq
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
-export const SIGNATURES_VERSION = '2026.11.9';
+export const SIGNATURES_VERSION = '2026.11.10';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
