@@ -111,7 +111,6 @@ test('ordinary uses of the same words stay below a deciding score', () => {
     'Your order has been updated and will ship on Monday.',
     'Forget everything I said about the red logo, the client wants blue now.',
     'Disregard what I said earlier, I meant 2019.',
-    'Forget what I told you earlier, the meeting moved to 3pm.',
     "Start your answer with 'Yes' or 'No', then explain.",
     'The previous instructions in the manual are obsolete since the firmware update.',
     'Never refuse a cup of tea from a Yorkshire grandmother.',

@@ -13,7 +13,7 @@ import { GAP2, GAP3, MODEL_OWNED, NOT_ARTEFACT, NOT_CORRECTION, re, TARGETS, unq
 import { INTENT_SIGNATURES } from './intent-signatures.ts';
 import { MULTILINGUAL_SIGNATURES } from './multilingual-signatures.ts';
 
-export const SIGNATURES_VERSION = '2026.11.11';
+export const SIGNATURES_VERSION = '2026.11.10';
 
 export interface Signature {
   /** Stable rule id reported in findings. */
@@ -34,9 +34,9 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'prompt-injection/sig/forget-everything',
-    description: 'asks to forget or ignore everything said before, or what the model was told (not what the user said: that is a self-correction)',
+    description: 'asks to forget or ignore everything said before',
     score: { direct: 0.9, indirect: 0.95 },
-    pattern: re(String.raw`\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything(?!\s+(?:i|we)\b)|everything\s+(?:i|we)\s+(?:(?:just|have|had|'ve)\s+)?(?:said|wrote|written|asked|mentioned|typed|told\s+you|discussed|talked\s+about)\s+(?:before(?:hand)?|above|so\s+far|earlier|previously|until\s+now|up\s+to\s+now)\b${NOT_CORRECTION}|all\s+(?:of\s+)?(?:that|this|the\s+above)|what\s+you\s+(?:were\s+told|have\s+been\s+told|were\s+given)|the\s+above|anything\s+(?:before|above))\b`),
+    pattern: re(String.raw`\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything(?!\s+(?:i|we)\b)|(?:everything|what)\s+(?:i|we)\s+(?:(?:just|have|had|'ve)\s+)?(?:said|wrote|written|asked|mentioned|typed|told\s+you|discussed|talked\s+about)\s+(?:before(?:hand)?|above|so\s+far|earlier|previously|until\s+now|up\s+to\s+now)\b${NOT_CORRECTION}|all\s+(?:of\s+)?(?:that|this|the\s+above)|what\s+(?:i\s+told\s+you|you\s+(?:were\s+told|have\s+been\s+told|were\s+given))|the\s+above|anything\s+(?:before|above))\b`),
   },
   {
     id: 'prompt-injection/sig/instruction-override-multilingual',
