@@ -151,7 +151,7 @@ export function analyze(canonical: CanonicalText, options: DetectorOptions): Ana
     // The direct model was trained on every part joined, so the text as written is read with what it
     // decodes to, never its encoded surface alone (base64 or rot13 of a benign prompt is not an attack);
     // each decoded part is also read alone, so a long wrapper cannot dilute its payload.
-    classifier = classify(model, parts.length === 1 ? parts[0]! : text, ids);
+    classifier = classify(model, text, ids);
     for (let i = 1; i < parts.length; i++) classifier = Math.max(classifier, classify(model, parts[i]!, ids));
   }
   const signatures = options.signatures ? found : [];
