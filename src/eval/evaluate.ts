@@ -128,8 +128,9 @@ const WARM_UP = 25;
  * evasion is flagged).
  */
 export async function evaluate(rows: readonly EvalRow[], detector: Detector, options: { detector: string; threshold?: number; transform?: TransformName; transformNegatives?: boolean }): Promise<EvalReport> {
-  const transformed = (row: EvalRow): boolean => options.transform !== undefined && (row.label === 1 || options.transformNegatives === true);
-  const texts = rows.map((row) => (transformed(row) ? applyTransform(options.transform!, row.text) : row.text));
+  const { transform } = options;
+  const negativesToo = transform !== undefined && options.transformNegatives === true;
+  const texts = rows.map((row) => (transform !== undefined && (row.label === 1 || negativesToo) ? applyTransform(transform, row.text) : row.text));
   const threshold = options.threshold ?? detector.defaultThreshold;
   for (const text of texts.slice(0, WARM_UP)) await detector.score(text, threshold);
   const scored: Scored[] = [];
@@ -151,7 +152,7 @@ export async function evaluate(rows: readonly EvalRow[], detector: Detector, opt
     detector: options.detector,
     threshold,
     transform: options.transform ?? null,
-    transform_negatives: options.transform !== undefined && options.transformNegatives === true,
+    transform_negatives: negativesToo,
     ...counts,
     auc: rocAuc(scored),
     recall_at_1pct_fpr: recallAtFpr(scored, 0.01)?.recall ?? null,
